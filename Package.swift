@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Shoal",
+    products: [
+        .library(name: "Shoal", targets: ["ShoalCore", "ShoalEnvs", "ShoalWire", "ZeroMQ", "ShoalRuntime"]),
+        .executable(name: "shoal", targets: ["shoal"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // C boundaries: one thin module each (modulemap + shim header).
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        .target(name: "ShoalCore", dependencies: ["COpenBLAS"]),
+        .target(name: "ShoalEnvs", dependencies: ["ShoalCore"]),
+        .target(
+            name: "ShoalWire",
+            dependencies: ["ShoalCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/README.md"]
+        ),
+        .target(
+            name: "ShoalRuntime",
+            dependencies: [
+                "ShoalCore", "ShoalEnvs", "ShoalWire", "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "shoal",
+            dependencies: [
+                "ShoalRuntime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "ShoalCoreTests", dependencies: ["ShoalCore"]),
+        .testTarget(name: "ShoalEnvsTests", dependencies: ["ShoalEnvs"]),
+        .testTarget(name: "ShoalWireTests", dependencies: ["ShoalWire"]),
+        .testTarget(name: "ShoalRuntimeTests", dependencies: ["ShoalRuntime"]),
+    ]
+)

@@ -1,0 +1,50 @@
+/// The architecture of an actor-critic network: enough to rebuild it and to refuse weights made for another one.
+public struct NetworkSpec: Sendable, Equatable, Hashable, Codable {
+    /// Number of floats in one observation (observations are flattened).
+    public var observationSize: Int
+    /// Widths of the hidden layers of the shared MLP torso.
+    public var hiddenSizes: [Int]
+    /// Nonlinearity after each hidden layer.
+    public var activation: Activation
+    /// What the policy head outputs.
+    public var head: PolicyHead
+
+    public init(observationSize: Int, hiddenSizes: [Int], activation: Activation, head: PolicyHead) {
+        self.observationSize = observationSize
+        self.hiddenSizes = hiddenSizes
+        self.activation = activation
+        self.head = head
+    }
+}
+
+/// Hidden-layer nonlinearity.
+public enum Activation: String, Sendable, Codable, CaseIterable {
+    case tanh
+    case relu
+}
+
+/// The action distribution the policy head parameterises.
+public enum PolicyHead: Sendable, Equatable, Hashable, Codable {
+    /// Categorical over `actions` discrete actions; the head outputs one logit per action.
+    case categorical(actions: Int)
+    /// Diagonal Gaussian over `dimensions` continuous actions; the head outputs a mean per dimension,
+    /// and a state-independent log standard deviation per dimension is a separate parameter.
+    case gaussian(dimensions: Int)
+
+    /// Number of policy outputs per sample recorded as "behaviour logits" in a rollout:
+    /// logits for categorical, means followed by log standard deviations for Gaussian.
+    public var distributionParameterCount: Int {
+        switch self {
+        case .categorical(let actions): return actions
+        case .gaussian(let dimensions): return 2 * dimensions
+        }
+    }
+
+    /// Number of floats one action takes in a rollout: 1 (the index) for categorical, `dimensions` for Gaussian.
+    public var actionSize: Int {
+        switch self {
+        case .categorical: return 1
+        case .gaussian(let dimensions): return dimensions
+        }
+    }
+}
