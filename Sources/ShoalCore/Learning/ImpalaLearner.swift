@@ -1,0 +1,100 @@
+/// Everything the learner's update depends on besides the network.
+public struct LearnerSettings: Sendable, Equatable, Codable {
+    public var loss = LossSettings()
+    public var optimizer = OptimizerSettings.adam()
+    public var learningRate = LearningRateSchedule.constant(1e-3)
+    /// Gradients are scaled down to this global L2 norm.
+    public var maxGradientNorm: Float = 40
+
+    public init(loss: LossSettings = LossSettings(), optimizer: OptimizerSettings = .adam(),
+                learningRate: LearningRateSchedule = .constant(1e-3), maxGradientNorm: Float = 40) {
+        self.loss = loss
+        self.optimizer = optimizer
+        self.learningRate = learningRate
+        self.maxGradientNorm = maxGradientNorm
+    }
+}
+
+/// What one update did, for metrics.
+public struct UpdateStatistics: Sendable, Equatable {
+    public var loss: LossTerms
+    /// Global gradient norm before clipping.
+    public var gradientNorm: Float
+    public var learningRate: Float
+    /// Mean of min(1, ρ) over the batch: how on-policy the data was.
+    public var meanClippedRho: Float
+    /// Learner version minus each rollout's policy version, before this update.
+    public var policyLags: [UInt64]
+    /// Weights version after the update.
+    public var version: UInt64
+}
+
+/// The IMPALA learner algorithm: V-trace targets, loss, backward pass, clipping and an optimizer step.
+/// Pure and in-process; the learner service only feeds it batches and publishes its parameters.
+public final class ImpalaLearner {
+    public let network: ActorCriticNetwork
+    public private(set) var optimizer: any Optimizer
+    public let settings: LearnerSettings
+    /// Weights version: the number of updates applied since the run began.
+    public private(set) var version: UInt64
+    private let distribution: ActionDistribution
+    private var gradient: [Float]
+
+    public init(network: ActorCriticNetwork, settings: LearnerSettings, version: UInt64 = 0) {
+        self.network = network
+        self.settings = settings
+        self.version = version
+        self.optimizer = settings.optimizer.makeOptimizer(parameterCount: network.layout.count)
+        self.distribution = ActionDistribution(network.spec.head)
+        self.gradient = [Float](repeating: 0, count: network.layout.count)
+    }
+
+    /// Restores optimizer state and version from a checkpoint.
+    public func restore(version: UInt64, parameters: [Float], optimizerTensors: [String: [Float]],
+                        optimizerScalars: [String: Double]) throws {
+        guard parameters.count == network.layout.count else {
+            throw OptimizerStateError(
+                description: "checkpoint has \(parameters.count) parameters, network has \(network.layout.count)")
+        }
+        try optimizer.restore(tensors: optimizerTensors, scalars: optimizerScalars)
+        network.parameters = parameters
+        self.version = version
+    }
+
+    /// Applies one update from `batch` and returns what it did.
+    @discardableResult
+    public func update(_ batch: TrainingBatch) -> UpdateStatistics {
+        let lossSettings = settings.loss
+        let truncatedValues = valuesOfTruncatedObservations(batch)
+        batch.observations.withUnsafeBufferPointer { network.forward($0, count: (batch.timeSteps + 1) * batch.batchSize) }
+        let targets = ImpalaLoss.targets(
+            batch: batch, distribution: distribution, policyOutputs: network.policyOutputs, values: network.values,
+            truncatedValues: truncatedValues, settings: lossSettings)
+        let (terms, policyGradient, valueGradient) = ImpalaLoss.lossAndGradient(
+            batch: batch, distribution: distribution, policyOutputs: network.policyOutputs, values: network.values,
+            targets: targets, settings: lossSettings)
+
+        for i in gradient.indices { gradient[i] = 0 }
+        network.backward(policyOutputGradient: policyGradient, valueGradient: valueGradient, into: &gradient)
+        let norm = GradientClipping.clipGlobalNorm(&gradient, maxNorm: settings.maxGradientNorm)
+        let learningRate = settings.learningRate.learningRate(atUpdate: Int(version))
+        optimizer.step(parameters: &network.parameters, gradient: gradient, learningRate: learningRate)
+
+        let lags = batch.policyVersions.map { version >= $0 ? version - $0 : 0 }
+        version += 1
+        let meanClippedRho = targets.logRhos.reduce(Float(0)) { $0 + min(1, expFloat($1)) }
+            / Float(max(targets.logRhos.count, 1))
+        return UpdateStatistics(loss: terms, gradientNorm: norm, learningRate: learningRate,
+                                meanClippedRho: meanClippedRho, policyLags: lags, version: version)
+    }
+
+    /// V(final observation) of each truncated step; a separate forward pass before the main one, whose
+    /// activations the backward pass needs.
+    private func valuesOfTruncatedObservations(_ batch: TrainingBatch) -> [Float] {
+        guard !batch.truncatedIndices.isEmpty else { return [] }
+        batch.truncatedObservations.withUnsafeBufferPointer {
+            network.forward($0, count: batch.truncatedIndices.count)
+        }
+        return network.values
+    }
+}

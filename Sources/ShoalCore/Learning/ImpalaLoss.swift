@@ -1,0 +1,115 @@
+/// Constants of the IMPALA loss.
+public struct LossSettings: Sendable, Equatable, Codable {
+    /// γ, the per-step discount.
+    public var discount: Float = 0.99
+    /// Weight of the value loss ½(v_s − V)².
+    public var baselineCost: Float = 0.5
+    /// Weight of the entropy bonus.
+    public var entropyCost: Float = 0.01
+    public var vtrace = VTraceSettings()
+
+    public init(discount: Float = 0.99, baselineCost: Float = 0.5, entropyCost: Float = 0.01,
+                vtrace: VTraceSettings = VTraceSettings()) {
+        self.discount = discount
+        self.baselineCost = baselineCost
+        self.entropyCost = entropyCost
+        self.vtrace = vtrace
+    }
+}
+
+/// V-trace targets for a batch, computed from the learner's current outputs and held fixed (no gradient).
+public struct LossTargets: Sendable {
+    /// v_s [T, B].
+    public var vs: [Float]
+    /// Policy-gradient advantages [T, B].
+    public var advantages: [Float]
+    /// log π(a_t) − log μ(a_t) [T, B].
+    public var logRhos: [Float]
+}
+
+/// The loss terms of one batch, each averaged over its T·B samples.
+public struct LossTerms: Sendable, Equatable {
+    public var policy: Float
+    public var baseline: Float
+    public var entropy: Float
+    /// policy + baselineCost·baseline − entropyCost·entropy.
+    public var total: Float
+}
+
+/// The IMPALA loss: −A·log π(a) + baselineCost·½(v_s − V)² − entropyCost·H(π), averaged over samples.
+///
+/// The network is evaluated on all T+1 rows of observations: rows 0..<T give π and V(x_t), row T gives the
+/// bootstrap value V(x_T). A terminated step has discount 0; a truncated step also cuts the trace (discount 0) but
+/// its reward gains γ·V(final observation), so the return is bootstrapped rather than ended.
+public enum ImpalaLoss {
+    /// Computes V-trace targets from the network's outputs on the batch.
+    /// - Parameters:
+    ///   - policyOutputs: [T+1, B, P]; only rows 0..<T are read.
+    ///   - values: [T+1, B].
+    ///   - truncatedValues: V of `batch.truncatedObservations`, [K].
+    public static func targets(
+        batch: TrainingBatch, distribution: ActionDistribution, policyOutputs: [Float], values: [Float],
+        truncatedValues: [Float], settings: LossSettings
+    ) -> LossTargets {
+        let (t, b, p, a) = (batch.timeSteps, batch.batchSize, batch.distributionParameterCount, batch.actionSize)
+        let count = t * b
+        var logRhos = [Float](repeating: 0, count: count)
+        var discounts = [Float](repeating: 0, count: count)
+        var rewards = batch.rewards
+        policyOutputs.withUnsafeBufferPointer { target in
+            batch.behaviourLogits.withUnsafeBufferPointer { behaviour in
+                batch.actions.withUnsafeBufferPointer { actions in
+                    for i in 0..<count {
+                        let action = actions.baseAddress! + i * a
+                        logRhos[i] = distribution.logProbability(target.baseAddress! + i * p, action: action)
+                            - distribution.logProbability(behaviour.baseAddress! + i * p, action: action)
+                    }
+                }
+            }
+        }
+        for i in 0..<count where !batch.terminated[i] && !batch.truncated[i] { discounts[i] = settings.discount }
+        for (k, i) in batch.truncatedIndices.enumerated() { rewards[i] += settings.discount * truncatedValues[k] }
+        let result = VTrace.targets(
+            logRhos: logRhos, discounts: discounts, rewards: rewards, values: Array(values[0..<count]),
+            bootstrapValues: Array(values[count..<(count + b)]), timeSteps: t, batchSize: b, settings: settings.vtrace)
+        return LossTargets(vs: result.vs, advantages: result.policyGradientAdvantages, logRhos: logRhos)
+    }
+
+    /// The loss and its derivatives with respect to the network outputs ([T+1, B, P] and [T+1, B]; row T is 0).
+    public static func lossAndGradient(
+        batch: TrainingBatch, distribution: ActionDistribution, policyOutputs: [Float], values: [Float],
+        targets: LossTargets, settings: LossSettings
+    ) -> (terms: LossTerms, policyOutputGradient: [Float], valueGradient: [Float]) {
+        let (t, b, p, a) = (batch.timeSteps, batch.batchSize, batch.distributionParameterCount, batch.actionSize)
+        let count = t * b
+        let scale = 1 / Float(count)
+        var policyGradient = [Float](repeating: 0, count: (t + 1) * b * p)
+        var valueGradient = [Float](repeating: 0, count: (t + 1) * b)
+        var (policyLoss, baselineLoss, entropySum): (Double, Double, Double) = (0, 0, 0)
+        policyOutputs.withUnsafeBufferPointer { outputs in
+            batch.actions.withUnsafeBufferPointer { actions in
+                policyGradient.withUnsafeMutableBufferPointer { gradient in
+                    for i in 0..<count {
+                        let row = outputs.baseAddress! + i * p
+                        let action = actions.baseAddress! + i * a
+                        let advantage = targets.advantages[i]
+                        policyLoss -= Double(advantage * distribution.logProbability(row, action: action))
+                        entropySum += Double(distribution.entropy(row))
+                        distribution.addGradient(
+                            row, action: action, logProbabilityWeight: -advantage * scale,
+                            entropyWeight: -settings.entropyCost * scale, into: gradient.baseAddress! + i * p)
+                        let error = values[i] - targets.vs[i]
+                        baselineLoss += Double(0.5 * error * error)
+                        valueGradient[i] = settings.baselineCost * error * scale
+                    }
+                }
+            }
+        }
+        let policy = Float(policyLoss) * scale
+        let baseline = Float(baselineLoss) * scale
+        let entropy = Float(entropySum) * scale
+        let total = policy + settings.baselineCost * baseline - settings.entropyCost * entropy
+        let terms = LossTerms(policy: policy, baseline: baseline, entropy: entropy, total: total)
+        return (terms, policyGradient, valueGradient)
+    }
+}

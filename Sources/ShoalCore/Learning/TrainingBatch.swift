@@ -1,0 +1,71 @@
+/// Several rollouts of equal unroll length joined along the batch axis into time-major tensors the learner uses.
+///
+/// With T = `timeSteps` and B = `batchSize` (the sum of the rollouts' batch sizes): `observations` [T+1, B, O],
+/// `actions` [T, B, A], `rewards` / `terminated` / `truncated` [T, B], `behaviourLogits` [T, B, P];
+/// `truncatedIndices` [K] index into [T, B] and `truncatedObservations` is [K, O].
+public struct TrainingBatch: Sendable {
+    public let timeSteps: Int
+    public let batchSize: Int
+    public let observationSize: Int
+    public let actionSize: Int
+    public let distributionParameterCount: Int
+    public private(set) var observations: [Float]
+    public private(set) var actions: [Float]
+    public private(set) var rewards: [Float]
+    public private(set) var terminated: [Bool]
+    public private(set) var truncated: [Bool]
+    public private(set) var behaviourLogits: [Float]
+    public private(set) var truncatedIndices: [Int] = []
+    public private(set) var truncatedObservations: [Float] = []
+    /// Policy version of each rollout, in order.
+    public let policyVersions: [UInt64]
+
+    /// Joins rollouts, which must agree on unroll length and per-sample sizes (the validator checks this first).
+    public init(rollouts: [Rollout]) {
+        precondition(!rollouts.isEmpty, "a training batch needs at least one rollout")
+        let first = rollouts[0]
+        let t = first.unrollLength
+        let (o, a, p) = (first.observationSize, first.actionSize, first.distributionParameterCount)
+        precondition(rollouts.allSatisfy {
+            $0.unrollLength == t && $0.observationSize == o && $0.actionSize == a && $0.distributionParameterCount == p
+        }, "rollouts in one batch must agree on unroll length and sizes")
+        let b = rollouts.reduce(0) { $0 + $1.batchSize }
+        timeSteps = t
+        batchSize = b
+        observationSize = o
+        actionSize = a
+        distributionParameterCount = p
+        policyVersions = rollouts.map(\.policyVersion)
+        observations = Self.join(rollouts.map { ($0.observations, $0.batchSize) }, rows: t + 1, width: o, columns: b)
+        actions = Self.join(rollouts.map { ($0.actions, $0.batchSize) }, rows: t, width: a, columns: b)
+        rewards = Self.join(rollouts.map { ($0.rewards, $0.batchSize) }, rows: t, width: 1, columns: b)
+        behaviourLogits = Self.join(rollouts.map { ($0.behaviourLogits, $0.batchSize) }, rows: t, width: p, columns: b)
+        terminated = Self.join(rollouts.map { ($0.terminated, $0.batchSize) }, rows: t, width: 1, columns: b)
+        truncated = Self.join(rollouts.map { ($0.truncated, $0.batchSize) }, rows: t, width: 1, columns: b)
+        var column = 0
+        for rollout in rollouts {
+            for (k, index) in rollout.truncatedIndices.enumerated() {
+                let (step, env) = (Int(index) / rollout.batchSize, Int(index) % rollout.batchSize)
+                truncatedIndices.append(step * b + column + env)
+                truncatedObservations.append(contentsOf: rollout.truncatedObservations[(k * o)..<((k + 1) * o)])
+            }
+            column += rollout.batchSize
+        }
+    }
+
+    /// Interleaves per-rollout [rows, columns_i, width] tensors into one [rows, Σcolumns_i, width] tensor.
+    private static func join<Element>(
+        _ parts: [([Element], Int)], rows: Int, width: Int, columns: Int
+    ) -> [Element] {
+        if parts.count == 1 { return parts[0].0 }
+        var joined: [Element] = []
+        joined.reserveCapacity(rows * columns * width)
+        for row in 0..<rows {
+            for (values, partColumns) in parts {
+                let start = row * partColumns * width
+                joined.append(contentsOf: values[start..<(start + partColumns * width)])
+            }
+        }
+        return joined
+    }
+}

@@ -1,0 +1,53 @@
+/// Where each layer's weights live in the network's one flat parameter vector.
+///
+/// Dense layers are stored as weights [inputs, outputs] (row-major) followed by biases [outputs]. The order is
+/// torso layers, policy head, value head, then (Gaussian heads only) the log standard deviations.
+public struct ParameterLayout: Sendable, Equatable {
+    /// One fully connected layer's slice of the parameter vector.
+    public struct Dense: Sendable, Equatable {
+        public let inputs: Int
+        public let outputs: Int
+        public let weightOffset: Int
+        public var biasOffset: Int { weightOffset + inputs * outputs }
+        public var end: Int { biasOffset + outputs }
+    }
+
+    public let torso: [Dense]
+    public let policy: Dense
+    public let value: Dense
+    /// Offset of the Gaussian head's log standard deviations, nil for categorical heads.
+    public let logStdOffset: Int?
+    /// Total number of parameters.
+    public let count: Int
+
+    public init(spec: NetworkSpec) {
+        var offset = 0
+        func dense(_ inputs: Int, _ outputs: Int) -> Dense {
+            let layer = Dense(inputs: inputs, outputs: outputs, weightOffset: offset)
+            offset = layer.end
+            return layer
+        }
+        var width = spec.observationSize
+        var torso: [Dense] = []
+        for hidden in spec.hiddenSizes {
+            torso.append(dense(width, hidden))
+            width = hidden
+        }
+        self.torso = torso
+        switch spec.head {
+        case .categorical(let actions):
+            policy = dense(width, actions)
+            value = dense(width, 1)
+            logStdOffset = nil
+        case .gaussian(let dimensions):
+            policy = dense(width, dimensions)
+            value = dense(width, 1)
+            logStdOffset = offset
+            offset += dimensions
+        }
+        count = offset
+    }
+
+    /// Width of the last torso layer (the observation size when there is no hidden layer).
+    public var featureSize: Int { torso.last?.outputs ?? policy.inputs }
+}
