@@ -1,0 +1,95 @@
+@testable import ShoalCore
+import XCTest
+
+final class ActorCriticNetworkTests: XCTestCase {
+    private let specs: [NetworkSpec] = [
+        NetworkSpec(observationSize: 4, hiddenSizes: [8, 6], activation: .tanh, head: .categorical(actions: 3)),
+        NetworkSpec(observationSize: 3, hiddenSizes: [7], activation: .relu, head: .gaussian(dimensions: 2)),
+        NetworkSpec(observationSize: 5, hiddenSizes: [], activation: .tanh, head: .categorical(actions: 2)),
+    ]
+
+    /// The hand-written backward pass against finite differences of L = Σ Gp·policyOutputs + Σ Gv·values.
+    func testBackwardMatchesFiniteDifferences() {
+        for backend in GemmBackend.allCases {
+            for spec in specs {
+                var generator = SeededGenerator(seed: 11)
+                let network = ActorCriticNetwork(spec: spec, generator: &generator, backend: backend)
+                // Larger weights than the initialiser's so every head has a gradient worth checking.
+                network.parameters = GradientCheck.randomFloats(network.layout.count, &generator, scale: 0.5)
+                let rows = 5
+                let observations = GradientCheck.randomFloats(rows * spec.observationSize, &generator)
+                let upstreamPolicy = GradientCheck.randomFloats(rows * spec.head.distributionParameterCount, &generator)
+                let upstreamValue = GradientCheck.randomFloats(rows, &generator)
+                let loss = { (parameters: [Float]) -> Double in
+                    let probe = ActorCriticNetwork(spec: spec, parameters: parameters, backend: backend)
+                    probe.forward(observations)
+                    return zip(probe.policyOutputs, upstreamPolicy).reduce(0) { $0 + Double($1.0 * $1.1) }
+                        + zip(probe.values, upstreamValue).reduce(0) { $0 + Double($1.0 * $1.1) }
+                }
+                network.forward(observations)
+                var gradient = [Float](repeating: 0, count: network.layout.count)
+                network.backward(policyOutputGradient: upstreamPolicy, valueGradient: upstreamValue, into: &gradient)
+                let failures = GradientCheck.mismatches(
+                    parameters: network.parameters, analytic: gradient, coordinates: Array(0..<network.layout.count),
+                    epsilon: 1e-2, tolerance: 2e-2, loss: loss)
+                // ReLU kinks make a handful of finite differences meaningless; tanh has none.
+                let allowed = spec.activation == .relu ? network.layout.count / 50 : 0
+                XCTAssertLessThanOrEqual(failures.count, allowed, "\(spec) \(backend): \(failures.prefix(5))")
+            }
+        }
+    }
+
+    func testForwardIsBatchedRowByRow() {
+        var generator = SeededGenerator(seed: 3)
+        let spec = specs[0]
+        let network = ActorCriticNetwork(spec: spec, generator: &generator)
+        let observations = GradientCheck.randomFloats(6 * spec.observationSize, &generator)
+        network.forward(observations)
+        let (batchedPolicy, batchedValues) = (network.policyOutputs, network.values)
+        for row in 0..<6 {
+            network.forward(Array(observations[(row * 4)..<((row + 1) * 4)]))
+            XCTAssertEqual(network.values[0], batchedValues[row], accuracy: 1e-5)
+            for j in 0..<3 { XCTAssertEqual(network.policyOutputs[j], batchedPolicy[row * 3 + j], accuracy: 1e-5) }
+        }
+    }
+
+    func testSameSeedGivesSameParameters() {
+        var a = SeededGenerator(seed: 42)
+        var b = SeededGenerator(seed: 42)
+        var c = SeededGenerator(seed: 43)
+        let spec = specs[0]
+        XCTAssertEqual(ActorCriticNetwork(spec: spec, generator: &a).parameters,
+                       ActorCriticNetwork(spec: spec, generator: &b).parameters)
+        XCTAssertNotEqual(ActorCriticNetwork(spec: spec, generator: &a).parameters,
+                          ActorCriticNetwork(spec: spec, generator: &c).parameters)
+    }
+
+    func testGemmBackendsAgreeWithNaiveProduct() {
+        var generator = SeededGenerator(seed: 5)
+        let (m, n, k) = (7, 13, 9)
+        for transposeA in [false, true] {
+            for transposeB in [false, true] {
+                let a = GradientCheck.randomFloats(m * k, &generator)
+                let b = GradientCheck.randomFloats(k * n, &generator)
+                var expected = [Float](repeating: 0, count: m * n)
+                for i in 0..<m {
+                    for j in 0..<n {
+                        for p in 0..<k {
+                            let x = transposeA ? a[p * m + i] : a[i * k + p]
+                            let y = transposeB ? b[j * k + p] : b[p * n + j]
+                            expected[i * n + j] += x * y
+                        }
+                    }
+                }
+                for backend in GemmBackend.allCases {
+                    var c = [Float](repeating: 1, count: m * n)
+                    Gemm.multiply(a, transposeA: transposeA, b, transposeB: transposeB, into: &c,
+                                  m: m, n: n, k: k, accumulate: true, backend: backend)
+                    for i in 0..<(m * n) {
+                        XCTAssertEqual(c[i], expected[i] + 1, accuracy: 1e-4, "\(backend) tA=\(transposeA) tB=\(transposeB)")
+                    }
+                }
+            }
+        }
+    }
+}

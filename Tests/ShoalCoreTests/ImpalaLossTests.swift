@@ -1,0 +1,67 @@
+@testable import ShoalCore
+import XCTest
+
+final class ImpalaLossTests: XCTestCase {
+    /// With V-trace targets held fixed (they carry no gradient), the loss's parameter gradient matches finite
+    /// differences, for a categorical and a Gaussian policy.
+    func testLossGradientMatchesFiniteDifferences() {
+        let specs = [
+            NetworkSpec(observationSize: 3, hiddenSizes: [6], activation: .tanh, head: .categorical(actions: 3)),
+            NetworkSpec(observationSize: 3, hiddenSizes: [6], activation: .tanh, head: .gaussian(dimensions: 2)),
+        ]
+        let settings = LossSettings(discount: 0.9, baselineCost: 0.5, entropyCost: 0.05)
+        for spec in specs {
+            var generator = SeededGenerator(seed: 21)
+            let network = ActorCriticNetwork(spec: spec, generator: &generator)
+            network.parameters = GradientCheck.randomFloats(network.layout.count, &generator, scale: 0.4)
+            let batch = TrainingBatch(rollouts: [
+                SyntheticRollouts.make(spec: spec, unrollLength: 4, batchSize: 2, seq: 0, generator: &generator),
+                SyntheticRollouts.make(spec: spec, unrollLength: 4, batchSize: 3, seq: 1, generator: &generator),
+            ])
+            let distribution = ActionDistribution(spec.head)
+            let rows = (batch.timeSteps + 1) * batch.batchSize
+            network.forward(batch.truncatedObservations)
+            let truncatedValues = network.values
+            network.forward(batch.observations)
+            let targets = ImpalaLoss.targets(
+                batch: batch, distribution: distribution, policyOutputs: network.policyOutputs,
+                values: network.values, truncatedValues: truncatedValues, settings: settings)
+            let (_, policyGradient, valueGradient) = ImpalaLoss.lossAndGradient(
+                batch: batch, distribution: distribution, policyOutputs: network.policyOutputs,
+                values: network.values, targets: targets, settings: settings)
+            XCTAssertEqual(valueGradient.count, rows)
+            var gradient = [Float](repeating: 0, count: network.layout.count)
+            network.backward(policyOutputGradient: policyGradient, valueGradient: valueGradient, into: &gradient)
+
+            let loss = { (parameters: [Float]) -> Double in
+                let probe = ActorCriticNetwork(spec: spec, parameters: parameters)
+                probe.forward(batch.observations)
+                return Double(ImpalaLoss.lossAndGradient(
+                    batch: batch, distribution: distribution, policyOutputs: probe.policyOutputs,
+                    values: probe.values, targets: targets, settings: settings).terms.total)
+            }
+            let failures = GradientCheck.mismatches(
+                parameters: network.parameters, analytic: gradient, coordinates: Array(0..<network.layout.count),
+                loss: loss)
+            XCTAssertEqual(failures, [], "\(spec.head)")
+        }
+    }
+
+    /// A truncated step bootstraps from V(final observation); a terminated one does not.
+    func testTruncationBootstrapsAndTerminationDoesNot() {
+        let spec = NetworkSpec(observationSize: 1, hiddenSizes: [], activation: .tanh, head: .categorical(actions: 2))
+        let rollout = Rollout(
+            origin: RolloutOrigin(runID: "r", actorID: 0, incarnation: 0, seq: 0), policyVersion: 0,
+            unrollLength: 1, batchSize: 2, observationShape: [1], actionSize: 1, distributionParameterCount: 2,
+            observations: [0, 0, 0, 0], actions: [0, 0], rewards: [1, 1], terminated: [true, false],
+            truncated: [false, true], behaviourLogits: [0, 0, 0, 0], truncatedIndices: [1],
+            truncatedObservations: [0])
+        let batch = TrainingBatch(rollouts: [rollout])
+        // Policy outputs equal the behaviour logits (on-policy); values: V(x_0) = 0.5 both, bootstrap row 3.0.
+        let targets = ImpalaLoss.targets(
+            batch: batch, distribution: .categorical(actions: 2), policyOutputs: [0, 0, 0, 0, 0, 0, 0, 0],
+            values: [0.5, 0.5, 3, 3], truncatedValues: [10], settings: LossSettings(discount: 0.9))
+        XCTAssertEqual(targets.vs[0], 1, accuracy: 1e-6, "terminated: v = r")
+        XCTAssertEqual(targets.vs[1], 1 + 0.9 * 10, accuracy: 1e-5, "truncated: v = r + γ·V(final observation)")
+    }
+}
