@@ -39,9 +39,9 @@ public struct EpisodeStats: Sendable, Equatable, Codable {
 /// - `rewards`, `terminated`, `truncated`: [T, B]. Termination ends the return; truncation (a time limit)
 ///   ends the episode but its return is bootstrapped from `truncatedObservations`.
 /// - `behaviourLogits`: [T, B, P], the acting policy's distribution parameters.
-/// - `truncatedObservations`: [K, O], the final observation of each truncated step, in the order of the
-///   indices `t * B + b` listed in `truncatedIndices` ([K], increasing). Needed because the environment was
-///   reset, so `observations[t+1]` is the first observation of the next episode.
+/// - `truncatedObservations`: [K, O], the final observation of each step that was truncated but not terminated,
+///   in the order of the indices `t * B + b` listed in `truncatedIndices` ([K], increasing). Needed because the
+///   environment was reset, so `observations[t+1]` is the first observation of the next episode.
 public struct Rollout: Sendable, Equatable {
     public var origin: RolloutOrigin
     /// Version of the weights that chose every action in this unroll.

@@ -1,0 +1,36 @@
+import ShoalEnvs
+
+extension TrainingConfig {
+    /// Checks values a decoder cannot: ranges and the environment id.
+    public func validate() throws(ConfigError) {
+        func require(_ condition: Bool, _ field: String, _ value: Any, _ reason: String) throws(ConfigError) {
+            if !condition { throw ConfigError(.invalidValue, field: field, value: "\(value)", reason: reason) }
+        }
+        let known = EnvironmentRegistry.builtIn.ids
+        try require(known.contains(env), "env", env, "known environments: \(known.joined(separator: ", "))")
+        try require(envsPerActor > 0 && envsPerActor <= 65_536, "envsPerActor", envsPerActor, "must be in 1...65536")
+        try require(unrollLength > 0 && unrollLength <= 4_096, "unrollLength", unrollLength, "must be in 1...4096")
+        try require(hiddenSizes.allSatisfy { $0 > 0 && $0 <= 65_536 }, "hiddenSizes", hiddenSizes,
+                    "every width must be in 1...65536")
+        try require(rolloutsPerBatch > 0, "rolloutsPerBatch", rolloutsPerBatch, "must be positive")
+        try require(learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "must be positive")
+        if let finalLearningRate {
+            try require(finalLearningRate >= 0 && finalLearningRate.isFinite, "finalLearningRate",
+                        finalLearningRate, "must be non-negative")
+        }
+        try require(epsilon > 0, "epsilon", epsilon, "must be positive")
+        for (field, value) in [("adamBeta1", adamBeta1), ("adamBeta2", adamBeta2), ("rmspropDecay", rmspropDecay),
+                               ("rmspropMomentum", rmspropMomentum), ("vtraceLambda", vtraceLambda)] {
+            try require(value >= 0 && value <= 1, field, value, "must be in [0, 1]")
+        }
+        try require(discount >= 0 && discount <= 1, "discount", discount, "must be in [0, 1]")
+        try require(maxGradientNorm > 0, "maxGradientNorm", maxGradientNorm, "must be positive")
+        for (field, value) in [("baselineCost", baselineCost), ("entropyCost", entropyCost), ("clipRho", clipRho),
+                               ("clipPolicyGradientRho", clipPolicyGradientRho)] {
+            try require(value >= 0 && value.isFinite, field, value, "must be a non-negative number")
+        }
+        try require(inProcessPolicyLag >= 0, "inProcessPolicyLag", inProcessPolicyLag, "must be non-negative")
+        if let maxEnvSteps { try require(maxEnvSteps > 0, "maxEnvSteps", maxEnvSteps, "must be positive") }
+        if let maxSeconds { try require(maxSeconds > 0, "maxSeconds", maxSeconds, "must be positive") }
+    }
+}

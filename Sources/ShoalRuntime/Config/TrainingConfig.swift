@@ -1,0 +1,97 @@
+import ShoalCore
+
+/// Every hyperparameter of a training run, with the built-in default (CartPole-v1). Field names are the keys of
+/// config files and of `--set key=value` overrides.
+public struct TrainingConfig: Codable, Sendable, Equatable {
+    // MARK: Run
+    /// Environment id from the built-in registry.
+    public var env = "CartPole-v1"
+    /// Seeds the network's initial weights, the environments and action sampling.
+    public var seed: UInt64 = 1
+    /// Experiment name used in the run directory name.
+    public var name = "shoal"
+
+    // MARK: Acting
+    /// Environments each actor steps in lock-step (B).
+    public var envsPerActor = 32
+    /// Steps per unroll (T).
+    public var unrollLength = 32
+
+    // MARK: Model
+    /// Widths of the MLP torso's hidden layers.
+    public var hiddenSizes = [64, 64]
+    /// Hidden-layer nonlinearity: tanh or relu.
+    public var activation = Activation.tanh
+    /// Matrix-product implementation: swift or blas.
+    public var gemm = GemmBackend.preferred
+
+    // MARK: Learner
+    /// Unrolls per learner update; the update's batch is rolloutsPerBatch × envsPerActor columns of T steps.
+    public var rolloutsPerBatch = 2
+    /// adam or rmsprop.
+    public var optimizer = OptimizerKind.adam
+    /// Initial learning rate.
+    public var learningRate: Float = 1e-3
+    /// If set, the learning rate decays linearly to this value at maxEnvSteps.
+    public var finalLearningRate: Float?
+    /// Adam's β1 and β2, and ε for Adam or RMSProp.
+    public var adamBeta1: Float = 0.9
+    public var adamBeta2: Float = 0.999
+    public var epsilon: Float = 1e-8
+    /// RMSProp's decay and momentum.
+    public var rmspropDecay: Float = 0.99
+    public var rmspropMomentum: Float = 0
+    /// Gradients are clipped to this global L2 norm.
+    public var maxGradientNorm: Float = 40
+    /// γ.
+    public var discount: Float = 0.99
+    /// Weight of the value loss.
+    public var baselineCost: Float = 0.5
+    /// Weight of the entropy bonus.
+    public var entropyCost: Float = 0.01
+    /// V-trace λ and the ρ̄ clipping thresholds for value targets and policy-gradient advantages.
+    public var vtraceLambda: Float = 1
+    public var clipRho: Float = 1
+    public var clipPolicyGradientRho: Float = 1
+
+    // MARK: In-process mode
+    /// In `shoal train --in-process`, how many updates the acting policy lags behind the learner.
+    public var inProcessPolicyLag = 1
+
+    // MARK: Stopping
+    /// Stop once the mean return of the last 100 episodes reaches this (nil: no target).
+    public var targetReturn: Float? = 475
+    /// Stop after this many environment steps (nil: no limit).
+    public var maxEnvSteps: Int? = 5_000_000
+    /// Stop after this many seconds of wall-clock time (nil: no limit).
+    public var maxSeconds: Double?
+
+    public init() {}
+
+    /// Which optimizer the learner uses.
+    public enum OptimizerKind: String, Codable, Sendable, CaseIterable {
+        case adam
+        case rmsprop
+    }
+
+    /// The learner's settings derived from this config.
+    public var learnerSettings: LearnerSettings {
+        let optimizerSettings: OptimizerSettings = switch optimizer {
+        case .adam: .adam(beta1: adamBeta1, beta2: adamBeta2, epsilon: epsilon)
+        case .rmsprop: .rmsprop(decay: rmspropDecay, momentum: rmspropMomentum, epsilon: epsilon)
+        }
+        let stepsPerUpdate = rolloutsPerBatch * envsPerActor * unrollLength
+        let schedule: LearningRateSchedule =
+            if let finalLearningRate, let maxEnvSteps {
+                .linear(initial: learningRate, final: finalLearningRate, updates: maxEnvSteps / stepsPerUpdate)
+            } else {
+                .constant(learningRate)
+            }
+        let loss = LossSettings(
+            discount: discount, baselineCost: baselineCost, entropyCost: entropyCost,
+            vtrace: VTraceSettings(lambda: vtraceLambda, clipRhoThreshold: clipRho,
+                                   clipPolicyGradientRhoThreshold: clipPolicyGradientRho))
+        return LearnerSettings(loss: loss, optimizer: optimizerSettings, learningRate: schedule,
+                               maxGradientNorm: maxGradientNorm)
+    }
+}
