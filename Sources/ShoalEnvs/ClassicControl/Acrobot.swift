@@ -60,7 +60,9 @@ public struct Acrobot: Environment {
         state = State(theta1: values[0], theta2: values[1], dtheta1: values[2], dtheta2: values[3])
     }
 
-    public mutating func reset(using generator: inout SeededGenerator, into observation: UnsafeMutableBufferPointer<Float>) {
+    public mutating func reset(
+        using generator: inout SeededGenerator, into observation: UnsafeMutableBufferPointer<Float>
+    ) {
         // gymnasium stores the drawn state as float32, so the episode starts from float32-representable values.
         func draw() -> Double { Double(Float(NumpyScalarMath.uniform(-0.1, 0.1, using: &generator))) }
         state = State(theta1: draw(), theta2: draw(), dtheta1: draw(), dtheta2: draw())
