@@ -27,7 +27,9 @@ public struct TimeLimit<Base: Environment>: Environment {
         try base.setState(values)
     }
 
-    public mutating func reset(using generator: inout SeededGenerator, into observation: UnsafeMutableBufferPointer<Float>) {
+    public mutating func reset(
+        using generator: inout SeededGenerator, into observation: UnsafeMutableBufferPointer<Float>
+    ) {
         elapsedSteps = 0
         base.reset(using: &generator, into: observation)
     }

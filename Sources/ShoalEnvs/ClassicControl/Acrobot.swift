@@ -60,7 +60,9 @@ public struct Acrobot: Environment {
         state = State(theta1: values[0], theta2: values[1], dtheta1: values[2], dtheta2: values[3])
     }
 
-    public mutating func reset(using generator: inout SeededGenerator, into observation: UnsafeMutableBufferPointer<Float>) {
+    public mutating func reset(
+        using generator: inout SeededGenerator, into observation: UnsafeMutableBufferPointer<Float>
+    ) {
         // gymnasium stores the drawn state as float32, so the episode starts from float32-representable values.
         func draw() -> Double { Double(Float(NumpyScalarMath.uniform(-0.1, 0.1, using: &generator))) }
         state = State(theta1: draw(), theta2: draw(), dtheta1: draw(), dtheta2: draw())
@@ -126,8 +128,9 @@ public struct Acrobot: Environment {
         // Squares of state-dependent values go through numpy's `**` (libm pow); squares of the constants are exact.
         let square = NumpyScalarMath.square(_:) as (Double) -> Double
         let sinTheta2 = sin(s.theta2)
-        let d1 = m1 * (lc1 * lc1) + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cos(s.theta2)) + i1 + i2
-        let d2 = m2 * (lc2 * lc2 + l1 * lc2 * cos(s.theta2)) + i2
+        let cosTheta2 = cos(s.theta2)
+        let d1 = m1 * (lc1 * lc1) + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cosTheta2) + i1 + i2
+        let d2 = m2 * (lc2 * lc2 + l1 * lc2 * cosTheta2) + i2
         let phi2 = m2 * lc2 * g * cos(s.theta1 + s.theta2 - Double.pi / 2.0)
         let phi1 = -m2 * l1 * lc2 * square(s.dtheta2) * sinTheta2
             - 2 * m2 * l1 * lc2 * s.dtheta2 * s.dtheta1 * sinTheta2

@@ -64,7 +64,9 @@ public struct CartPole: Environment {
         state = State(x: values[0], xDot: values[1], theta: values[2], thetaDot: values[3])
     }
 
-    public mutating func reset(using generator: inout SeededGenerator, into observation: UnsafeMutableBufferPointer<Float>) {
+    public mutating func reset(
+        using generator: inout SeededGenerator, into observation: UnsafeMutableBufferPointer<Float>
+    ) {
         func draw() -> Double { NumpyScalarMath.uniform(-0.05, 0.05, using: &generator) }
         state = State(x: draw(), xDot: draw(), theta: draw(), thetaDot: draw())
         hasTerminated = false

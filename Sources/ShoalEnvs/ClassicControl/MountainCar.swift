@@ -55,7 +55,9 @@ public struct MountainCar: Environment {
         state = State(position: values[0], velocity: values[1])
     }
 
-    public mutating func reset(using generator: inout SeededGenerator, into observation: UnsafeMutableBufferPointer<Float>) {
+    public mutating func reset(
+        using generator: inout SeededGenerator, into observation: UnsafeMutableBufferPointer<Float>
+    ) {
         state = State(position: NumpyScalarMath.uniform(-0.6, -0.4, using: &generator), velocity: 0)
         observe(into: observation)
     }

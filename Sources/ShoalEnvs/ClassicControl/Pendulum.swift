@@ -8,8 +8,8 @@ import Darwin
 
 /// Pendulum-v1: swing a pendulum up and hold it with a torque in [-2, 2] (gymnasium 1.4.0, g = 10).
 ///
-/// The observation is [cos θ, sin θ, θ̇]; the reward is -(θ² + 0.1 θ̇² + 0.001 u²) with θ normalised to [-π, π);
-/// it never terminates. Registered with a 200-step time limit.
+/// The observation is [cos θ, sin θ, θ̇]; the reward is -(θ² + 0.1 θ̇² + 0.001 u²) with θ normalised to
+/// [-π, π); it never terminates. Registered with a 200-step time limit.
 public struct Pendulum: Environment {
     /// Angle (0 is upright) and angular velocity, in gymnasium's order.
     public struct State: Sendable, Equatable {
@@ -51,7 +51,9 @@ public struct Pendulum: Environment {
         state = State(theta: values[0], thetaDot: values[1])
     }
 
-    public mutating func reset(using generator: inout SeededGenerator, into observation: UnsafeMutableBufferPointer<Float>) {
+    public mutating func reset(
+        using generator: inout SeededGenerator, into observation: UnsafeMutableBufferPointer<Float>
+    ) {
         state = State(
             theta: NumpyScalarMath.uniform(-Double.pi, Double.pi, using: &generator),
             thetaDot: NumpyScalarMath.uniform(-1, 1, using: &generator)

@@ -38,7 +38,9 @@ final class EnvironmentLanes<Env: Environment> {
     /// Steps every lane with its row of `actions` ([B, A]); a lane whose episode ends keeps its final observation
     /// apart and starts the next episode at once (same-step autoreset).
     func step(actions: UnsafeBufferPointer<Float>, outputs: inout VectorOutputs) {
-        precondition(actions.count == environments.count * actionSize, "actions must be [\(environments.count), \(actionSize)]")
+        precondition(
+            actions.count == environments.count * actionSize, "actions must be [\(environments.count), \(actionSize)]"
+        )
         let width = observationSize
         let actionWidth = actionSize
         environments.withUnsafeMutableBufferPointer { environments in
@@ -47,7 +49,8 @@ final class EnvironmentLanes<Env: Environment> {
                     outputs.finalObservations.withUnsafeMutableBufferPointer { finalObservations in
                         for lane in environments.indices {
                             let observation = observations.row(lane, width: width)
-                            let outcome = environments[lane].step(actions.row(lane, width: actionWidth), into: observation)
+                            let action = actions.row(lane, width: actionWidth)
+                            let outcome = environments[lane].step(action, into: observation)
                             outputs.rewards[lane] = Float(outcome.reward)
                             outputs.terminated[lane] = outcome.terminated
                             outputs.truncated[lane] = outcome.truncated
