@@ -4,11 +4,17 @@ import SwiftProtobuf
 
 /// Any message that travels on a Shoal socket: one frame holds exactly one, so a receiver can tell what it got.
 public enum WireMessage: Sendable, Equatable {
+    /// An unroll, actor to learner.
     case rollout(Rollout)
+    /// Policy parameters, learner to actors.
     case weights(Weights)
+    /// A request for a weights snapshot, actor to learner.
     case weightsRequest(WeightsRequest)
+    /// Acknowledgement and credit, learner to actor.
     case ack(Ack)
+    /// Liveness and stats, any process to its supervisor.
     case heartbeat(Heartbeat)
+    /// A command, supervisor to a process.
     case control(Control)
 
     /// The kinds of message, with names for logs and counters.

@@ -155,11 +155,15 @@ final class MessageValidatorTests: XCTestCase {
     func testRefusesWeightsNotNewerThanTheHeldOnes() {
         let held = WeightsStamp(learnerIncarnation: 2, version: 10)
         let actor = MessageValidator(limits: validator.limits, newestWeights: held)
-        for stale in [held, WeightsStamp(learnerIncarnation: 2, version: 9), WeightsStamp(learnerIncarnation: 1, version: 99)] {
+        let stale = [
+            held, WeightsStamp(learnerIncarnation: 2, version: 9), WeightsStamp(learnerIncarnation: 1, version: 99),
+        ]
+        for stale in stale {
             XCTAssertEqual(wireError { try actor.validate(Fixtures.weights(stamp: stale)) }?.reason, .staleVersion)
         }
         // A restarted learner may publish lower versions; its higher incarnation makes them newer.
-        for newer in [WeightsStamp(learnerIncarnation: 2, version: 11), WeightsStamp(learnerIncarnation: 3, version: 1)] {
+        let newer = [WeightsStamp(learnerIncarnation: 2, version: 11), WeightsStamp(learnerIncarnation: 3, version: 1)]
+        for newer in newer {
             XCTAssertNil(wireError { try actor.validate(Fixtures.weights(stamp: newer)) })
         }
     }

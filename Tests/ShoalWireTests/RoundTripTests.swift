@@ -49,13 +49,17 @@ final class RoundTripTests: XCTestCase {
         XCTAssertEqual(try Rollout.decode(continuous.encode()), continuous)
     }
 
-    func testOneDimensionalContinuousActionsKeepFractions() throws {
+    func testOneDimensionalActionsThatAreNotInt32IndicesKeepTheirValues() throws {
         let oneDimension = NetworkSpec(
             observationSize: 3, hiddenSizes: [8], activation: .tanh, head: .gaussian(dimensions: 1))
-        var rollout = Fixtures.rollout(network: oneDimension)
-        rollout.actions[0] = 0.5
-        XCTAssertEqual(rollout.proto.actions.dtype, .float32)
-        XCTAssertEqual(try Rollout.decode(rollout.encode()), rollout)
+        for odd: Float in [0.5, 3e9, -3e9] {
+            var rollout = Fixtures.rollout(network: oneDimension)
+            rollout.actions = rollout.actions.map { $0.rounded() }
+            XCTAssertEqual(rollout.proto.actions.dtype, .int32)
+            rollout.actions[1] = odd
+            XCTAssertEqual(rollout.proto.actions.dtype, .float32, "\(odd)")
+            XCTAssertEqual(try Rollout.decode(rollout.encode()), rollout)
+        }
     }
 
     func testMultiDimensionalObservationsKeepTheirShape() throws {

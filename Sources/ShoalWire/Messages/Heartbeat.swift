@@ -1,7 +1,10 @@
 /// What a process does in a run.
 public enum ProcessRole: String, Sendable, Hashable, CaseIterable {
+    /// Spawns and watches the other processes on a host.
     case supervisor
+    /// Consumes rollouts and publishes weights.
     case learner
+    /// Steps environments and sends rollouts.
     case actor
 }
 

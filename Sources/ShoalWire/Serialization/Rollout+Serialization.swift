@@ -116,11 +116,19 @@ extension Rollout {
 
 /// The actions as Int32 when every one is a whole number that Int32 holds exactly, else nil.
 private func exactIndices(_ actions: [Float]) -> [Int32]? {
-    var indices: [Int32] = []
-    indices.reserveCapacity(actions.count)
-    for action in actions {
-        guard let index = Int32(exactly: action) else { return nil }
-        indices.append(index)
+    var allExact = true
+    // No early exit and no trapping conversion in the loop, so it vectorises; encoding runs once per unroll.
+    let indices = [Int32](unsafeUninitializedCapacity: actions.count) { buffer, initialized in
+        actions.withUnsafeBufferPointer { actions in
+            for position in actions.indices {
+                let action = actions[position]
+                let inRange = action >= -2_147_483_648 && action < 2_147_483_648  // false for NaN
+                let index = Int32(inRange ? action : 0)
+                buffer[position] = index
+                allExact = allExact && inRange && Float(index) == action
+            }
+        }
+        initialized = actions.count
     }
-    return indices
+    return allExact ? indices : nil
 }

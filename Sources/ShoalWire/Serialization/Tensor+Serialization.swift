@@ -59,10 +59,19 @@ extension Shoal_V1_Tensor {
     /// The flags and shape of a uint8 tensor whose every element must be 0 or 1.
     func flags(field: String) throws(WireError) -> (values: [Bool], shape: [Int]) {
         let (bytes, shape) = try values(UInt8.self, field: field)
-        guard bytes.allSatisfy({ $0 <= 1 }) else {
-            throw WireError(.outOfRange(field), "\(field) holds a flag other than 0 or 1")
+        let allZeroOrOne = bytes.withUnsafeBufferPointer { buffer in
+            // An OR over every byte has no early exit, so it vectorises; only bit 0 may ever be set.
+            var union: UInt8 = 0
+            for byte in buffer { union |= byte }
+            return union <= 1
         }
-        return (bytes.map { $0 != 0 }, shape)
+        guard allZeroOrOne else { throw WireError(.outOfRange(field), "\(field) holds a flag other than 0 or 1") }
+        // Bytes of 0 and 1 are exactly the memory of false and true, so a block copy converts them.
+        let flags = [Bool](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
+            bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: $0) }
+            initialized = bytes.count
+        }
+        return (flags, shape)
     }
 
     /// `shape` as Ints, refusing negative dimensions and products that overflow.

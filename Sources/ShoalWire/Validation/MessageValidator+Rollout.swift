@@ -72,9 +72,18 @@ extension MessageValidator {
     }
 
     private func checkActionIndices(_ actions: [Float], below actionCount: Int) throws(WireError) {
-        let limit = Float(actionCount)
-        guard let bad = actions.firstIndex(where: { !($0 >= 0 && $0 < limit && $0.rounded(.towardZero) == $0) })
-        else { return }
+        let limit = Float(min(actionCount, 1 << 30))  // keeps the Int32 conversion below in range
+        let allIndices = actions.withUnsafeBufferPointer { actions in
+            // No early exit, and the Int32 round trip stands in for a call to truncf: this loop vectorises.
+            var allIndices = true
+            for action in actions {
+                let inRange = action >= 0 && action < limit
+                allIndices = allIndices && inRange && Float(Int32(inRange ? action : 0)) == action
+            }
+            return allIndices
+        }
+        guard !allIndices else { return }
+        let bad = actions.firstIndex { !($0 >= 0 && $0 < limit && $0.rounded(.towardZero) == $0) } ?? 0
         throw WireError(
             .outOfRange("actions"), "actions[\(bad)] is \(actions[bad]), not an index below \(actionCount)")
     }
