@@ -51,23 +51,21 @@ extension MessageValidator {
         }
     }
 
-    /// Array lengths against the sizes; the sizes are within limits, so the products cannot overflow.
+    /// Array lengths against the sizes.
     private func checkCounts(of rollout: Rollout) throws(WireError) {
         let steps = rollout.unrollLength
-        let samples = steps * rollout.batchSize
+        let batch = rollout.batchSize
         let observationSize = rollout.observationSize
+        try checkCount(rollout.observations.count, sizes: steps + 1, batch, observationSize, field: "observations")
+        try checkCount(rollout.actions.count, sizes: steps, batch, rollout.actionSize, field: "actions")
+        try checkCount(rollout.rewards.count, sizes: steps, batch, field: "rewards")
+        try checkCount(rollout.terminated.count, sizes: steps, batch, field: "terminated")
+        try checkCount(rollout.truncated.count, sizes: steps, batch, field: "truncated")
         try checkCount(
-            rollout.observations.count, expected: (steps + 1) * rollout.batchSize * observationSize,
-            field: "observations")
-        try checkCount(rollout.actions.count, expected: samples * rollout.actionSize, field: "actions")
-        try checkCount(rollout.rewards.count, expected: samples, field: "rewards")
-        try checkCount(rollout.terminated.count, expected: samples, field: "terminated")
-        try checkCount(rollout.truncated.count, expected: samples, field: "truncated")
-        try checkCount(
-            rollout.behaviourLogits.count, expected: samples * rollout.distributionParameterCount,
+            rollout.behaviourLogits.count, sizes: steps, batch, rollout.distributionParameterCount,
             field: "behaviourLogits")
         try checkCount(
-            rollout.truncatedObservations.count, expected: rollout.truncatedIndices.count * observationSize,
+            rollout.truncatedObservations.count, sizes: rollout.truncatedIndices.count, observationSize,
             field: "truncatedObservations")
     }
 

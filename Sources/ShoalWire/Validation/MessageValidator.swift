@@ -69,10 +69,18 @@ func checkSize(_ value: Int, limit: Int, field: String) throws(WireError) {
     guard value <= limit else { throw WireError(.tooLarge(field), "\(field) is \(value), the limit is \(limit)") }
 }
 
-/// Throws `.shapeMismatch(field)` unless an array of `count` elements has the `expected` number.
-func checkCount(_ count: Int, expected: Int, field: String) throws(WireError) {
+/// Throws `.shapeMismatch(field)` unless an array of `count` elements has the product of `sizes` elements.
+func checkCount(_ count: Int, sizes: Int..., field: String) throws(WireError) {
+    var expected = 1
+    for size in sizes {
+        // Limits are configurable, so even sizes within them may multiply past Int.max.
+        let (product, overflow) = expected.multipliedReportingOverflow(by: size)
+        guard !overflow else { throw WireError(.tooLarge(field), "\(field) would need \(sizes) elements") }
+        expected = product
+    }
     guard count == expected else {
-        throw WireError(.shapeMismatch(field), "\(field) has \(count) elements, the sizes call for \(expected)")
+        throw WireError(
+            .shapeMismatch(field), "\(field) has \(count) elements, the sizes \(sizes) call for \(expected)")
     }
 }
 
