@@ -1,0 +1,39 @@
+import ShoalCore
+
+extension NetworkSpec {
+    var proto: Shoal_V1_NetworkSpec {
+        var proto = Shoal_V1_NetworkSpec()
+        // Clamping keeps encoding total; a negative or huge size then fails the receiver's range checks.
+        proto.observationSize = UInt32(clamping: observationSize)
+        proto.hiddenSizes = hiddenSizes.map { UInt32(clamping: $0) }
+        switch activation {
+        case .tanh: proto.activation = .tanh
+        case .relu: proto.activation = .relu
+        }
+        switch head {
+        case .categorical(let actions): proto.categorical.actions = UInt32(clamping: actions)
+        case .gaussian(let dimensions): proto.gaussian.dimensions = UInt32(clamping: dimensions)
+        }
+        return proto
+    }
+
+    init(proto: Shoal_V1_NetworkSpec, field: String) throws(WireError) {
+        let activation: Activation
+        switch proto.activation {
+        case .tanh: activation = .tanh
+        case .relu: activation = .relu
+        case .unspecified: throw WireError(.missingField("\(field).activation"), "\(field) names no activation")
+        case .UNRECOGNIZED(let value):
+            throw WireError(.outOfRange("\(field).activation"), "\(field) has unknown activation \(value)")
+        }
+        let head: PolicyHead
+        switch proto.head {
+        case .categorical(let categorical): head = .categorical(actions: Int(categorical.actions))
+        case .gaussian(let gaussian): head = .gaussian(dimensions: Int(gaussian.dimensions))
+        case nil: throw WireError(.missingField("\(field).head"), "\(field) names no policy head")
+        }
+        self.init(
+            observationSize: Int(proto.observationSize), hiddenSizes: proto.hiddenSizes.map { Int($0) },
+            activation: activation, head: head)
+    }
+}

@@ -1,0 +1,134 @@
+import ShoalCore
+
+extension Rollout: WireCodable {
+    public var wireMessage: WireMessage { .rollout(self) }
+
+    public init?(unwrapping message: WireMessage) {
+        guard case .rollout(let rollout) = message else { return nil }
+        self = rollout
+    }
+}
+
+extension Rollout {
+    var proto: Shoal_V1_Rollout {
+        let steps = unrollLength
+        let batch = batchSize
+        var proto = Shoal_V1_Rollout()
+        proto.runID = origin.runID
+        proto.actorID = origin.actorID
+        proto.incarnation = origin.incarnation
+        proto.seq = origin.seq
+        proto.policyVersion = policyVersion
+        proto.unrollLength = UInt32(clamping: steps)
+        proto.batchSize = UInt32(clamping: batch)
+        proto.observations = Shoal_V1_Tensor(observations, shape: [steps + 1, batch] + observationShape)
+        proto.actions = actionsTensor
+        proto.rewards = Shoal_V1_Tensor(rewards, shape: [steps, batch])
+        proto.terminated = Shoal_V1_Tensor(flags: terminated, shape: [steps, batch])
+        proto.truncated = Shoal_V1_Tensor(flags: truncated, shape: [steps, batch])
+        proto.behaviourLogits = Shoal_V1_Tensor(behaviourLogits, shape: [steps, batch, distributionParameterCount])
+        proto.truncatedIndices = Shoal_V1_Tensor(truncatedIndices, shape: [truncatedIndices.count])
+        proto.truncatedObservations = Shoal_V1_Tensor(
+            truncatedObservations, shape: [truncatedIndices.count] + observationShape)
+        proto.episodes = episodes.map { episode in
+            var stats = Shoal_V1_EpisodeStats()
+            stats.episodeReturn = episode.episodeReturn
+            stats.length = episode.length
+            return stats
+        }
+        return proto
+    }
+
+    /// Actions as int32 [T, B] when they are all whole-number indices, as a categorical head's are, else as
+    /// float32 [T, B, A]. Both decode to the same Floats, so the choice never changes a value.
+    private var actionsTensor: Shoal_V1_Tensor {
+        if actionSize == 1, let indices = exactIndices(actions) {
+            return Shoal_V1_Tensor(indices, shape: [unrollLength, batchSize])
+        }
+        return Shoal_V1_Tensor(actions, shape: [unrollLength, batchSize, actionSize])
+    }
+
+    init(proto: Shoal_V1_Rollout) throws(WireError) {
+        let steps = Int(proto.unrollLength)
+        let batch = Int(proto.batchSize)
+        let observationsTensor = try required(proto.observations, present: proto.hasObservations, field: "observations")
+        let (observations, observationsShape) = try observationsTensor.values(Float.self, field: "observations")
+        let observationShape = try dimensions(of: observationsShape, after: [steps + 1, batch], field: "observations")
+
+        let (actions, actionSize) = try Self.actions(
+            required(proto.actions, present: proto.hasActions, field: "actions"), steps: steps, batch: batch)
+
+        let rewardsTensor = try required(proto.rewards, present: proto.hasRewards, field: "rewards")
+        let (rewards, rewardsShape) = try rewardsTensor.values(Float.self, field: "rewards")
+        _ = try dimensions(of: rewardsShape, after: [steps, batch], rank: 2, field: "rewards")
+
+        let terminatedTensor = try required(proto.terminated, present: proto.hasTerminated, field: "terminated")
+        let (terminated, terminatedShape) = try terminatedTensor.flags(field: "terminated")
+        _ = try dimensions(of: terminatedShape, after: [steps, batch], rank: 2, field: "terminated")
+
+        let truncatedTensor = try required(proto.truncated, present: proto.hasTruncated, field: "truncated")
+        let (truncated, truncatedShape) = try truncatedTensor.flags(field: "truncated")
+        _ = try dimensions(of: truncatedShape, after: [steps, batch], rank: 2, field: "truncated")
+
+        let logitsTensor = try required(
+            proto.behaviourLogits, present: proto.hasBehaviourLogits, field: "behaviourLogits")
+        let (behaviourLogits, logitsShape) = try logitsTensor.values(Float.self, field: "behaviourLogits")
+        let parameterDimensions = try dimensions(
+            of: logitsShape, after: [steps, batch], rank: 3, field: "behaviourLogits")
+
+        let indicesTensor = try required(
+            proto.truncatedIndices, present: proto.hasTruncatedIndices, field: "truncatedIndices")
+        let (truncatedIndices, indicesShape) = try indicesTensor.values(Int32.self, field: "truncatedIndices")
+        _ = try dimensions(of: indicesShape, after: [], rank: 1, field: "truncatedIndices")
+
+        let finalTensor = try required(
+            proto.truncatedObservations, present: proto.hasTruncatedObservations, field: "truncatedObservations")
+        let (truncatedObservations, finalShape) = try finalTensor.values(Float.self, field: "truncatedObservations")
+        _ = try dimensions(
+            of: finalShape, after: [truncatedIndices.count] + observationShape, rank: 1 + observationShape.count,
+            field: "truncatedObservations")
+
+        self.init(
+            origin: RolloutOrigin(
+                runID: proto.runID, actorID: proto.actorID, incarnation: proto.incarnation, seq: proto.seq),
+            policyVersion: proto.policyVersion, unrollLength: steps, batchSize: batch,
+            observationShape: observationShape, actionSize: actionSize,
+            distributionParameterCount: parameterDimensions[0], observations: observations, actions: actions,
+            rewards: rewards, terminated: terminated, truncated: truncated, behaviourLogits: behaviourLogits,
+            truncatedIndices: truncatedIndices, truncatedObservations: truncatedObservations,
+            episodes: proto.episodes.map { EpisodeStats(episodeReturn: $0.episodeReturn, length: $0.length) })
+    }
+
+    /// Actions from int32 [T, B] indices or float32 [T, B, A] values, with the action size A.
+    private static func actions(
+        _ tensor: Shoal_V1_Tensor, steps: Int, batch: Int
+    ) throws(WireError) -> (values: [Float], actionSize: Int) {
+        if tensor.dtype == .int32 {
+            let (indices, shape) = try tensor.values(Int32.self, field: "actions")
+            _ = try dimensions(of: shape, after: [steps, batch], rank: 2, field: "actions")
+            return (indices.map { Float($0) }, 1)
+        }
+        let (values, shape) = try tensor.values(Float.self, field: "actions")
+        let actionDimensions = try dimensions(of: shape, after: [steps, batch], rank: 3, field: "actions")
+        return (values, actionDimensions[0])
+    }
+}
+
+/// The actions as Int32 when every one is a whole number that Int32 holds exactly, else nil.
+private func exactIndices(_ actions: [Float]) -> [Int32]? {
+    var allExact = true
+    // No early exit and no trapping conversion in the loop, so it vectorises; encoding runs once per unroll.
+    let indices = [Int32](unsafeUninitializedCapacity: actions.count) { buffer, initialized in
+        actions.withUnsafeBufferPointer { actions in
+            for position in actions.indices {
+                let action = actions[position]
+                let inRange = action >= -2_147_483_648 && action < 2_147_483_648  // false for NaN
+                let index = Int32(inRange ? action : 0)
+                buffer[position] = index
+                allExact = allExact && inRange && Float(index) == action
+            }
+        }
+        initialized = actions.count
+    }
+    return allExact ? indices : nil
+}

@@ -1,0 +1,107 @@
+import ShoalCore
+import XCTest
+
+@testable import ShoalWire
+
+final class RoundTripTests: XCTestCase {
+    func testEveryMessageKindRoundTripsThroughAFrame() throws {
+        for message in Fixtures.everyKind {
+            let decoded = try WireMessage.decode(message.encode())
+            XCTAssertEqual(decoded, message, "\(message.kind)")
+            XCTAssertEqual(decoded.kind, message.kind)
+        }
+    }
+
+    func testDecodingInPlaceGivesTheSameMessage() throws {
+        for message in Fixtures.everyKind {
+            let bytes = message.encode()
+            let decoded = try bytes.withUnsafeBytes { buffer throws(WireError) in try WireMessage.decode(buffer) }
+            XCTAssertEqual(decoded, message, "\(message.kind)")
+        }
+    }
+
+    func testEachTypeDecodesItsOwnFrames() throws {
+        let rollout = Fixtures.rollout()
+        XCTAssertEqual(try Rollout.decode(rollout.encode()), rollout)
+        let weights = Fixtures.weights()
+        XCTAssertEqual(try Weights.decode(weights.encode()), weights)
+        XCTAssertEqual(try WeightsRequest.decode(Fixtures.weightsRequest.encode()), Fixtures.weightsRequest)
+        XCTAssertEqual(try Ack.decode(Fixtures.ack.encode()), Fixtures.ack)
+        XCTAssertEqual(try Heartbeat.decode(Fixtures.heartbeat.encode()), Fixtures.heartbeat)
+        XCTAssertEqual(try Control.decode(Fixtures.control.encode()), Fixtures.control)
+    }
+
+    func testATypeRefusesFramesOfAnotherKind() {
+        let ackBytes = Fixtures.ack.encode()
+        XCTAssertEqual(wireError { try Rollout.decode(ackBytes) }?.reason, .unexpectedMessage)
+        XCTAssertEqual(wireError { try Weights.decode(Fixtures.control.encode()) }?.reason, .unexpectedMessage)
+    }
+
+    func testDiscreteActionsTravelAsInt32AndContinuousAsFloat32() throws {
+        let discrete = Fixtures.rollout(network: Fixtures.cartPole)
+        XCTAssertEqual(discrete.proto.actions.dtype, .int32)
+        XCTAssertEqual(discrete.proto.actions.shape, [Int64(discrete.unrollLength), Int64(discrete.batchSize)])
+        XCTAssertEqual(try Rollout.decode(discrete.encode()), discrete)
+
+        let continuous = Fixtures.rollout(network: Fixtures.pendulum)
+        XCTAssertEqual(continuous.proto.actions.dtype, .float32)
+        XCTAssertEqual(continuous.proto.actions.shape, [5, 3, 2])
+        XCTAssertEqual(try Rollout.decode(continuous.encode()), continuous)
+    }
+
+    func testOneDimensionalActionsThatAreNotInt32IndicesKeepTheirValues() throws {
+        let oneDimension = NetworkSpec(
+            observationSize: 3, hiddenSizes: [8], activation: .tanh, head: .gaussian(dimensions: 1))
+        for odd: Float in [0.5, 3e9, -3e9] {
+            var rollout = Fixtures.rollout(network: oneDimension)
+            rollout.actions = rollout.actions.map { $0.rounded() }
+            XCTAssertEqual(rollout.proto.actions.dtype, .int32)
+            rollout.actions[1] = odd
+            XCTAssertEqual(rollout.proto.actions.dtype, .float32, "\(odd)")
+            XCTAssertEqual(try Rollout.decode(rollout.encode()), rollout)
+        }
+    }
+
+    func testMultiDimensionalObservationsKeepTheirShape() throws {
+        let rollout = Fixtures.rollout(observationShape: [2, 3, 2], steps: 2, batch: 2)
+        let decoded = try Rollout.decode(rollout.encode())
+        XCTAssertEqual(decoded.observationShape, [2, 3, 2])
+        XCTAssertEqual(decoded, rollout)
+    }
+
+    func testRolloutWithoutTruncationsOrEpisodesRoundTrips() throws {
+        var rollout = Fixtures.rollout()
+        rollout.terminated = rollout.terminated.map { _ in false }
+        rollout.truncated = rollout.truncated.map { _ in false }
+        rollout.truncatedIndices = []
+        rollout.truncatedObservations = []
+        rollout.episodes = []
+        XCTAssertEqual(try Rollout.decode(rollout.encode()), rollout)
+    }
+
+    func testWeightsRequestWithoutHeldWeightsRoundTrips() throws {
+        var request = Fixtures.weightsRequest
+        request.held = nil
+        XCTAssertNil(try WeightsRequest.decode(request.encode()).held)
+    }
+
+    func testEveryControlCommandAndRoleRoundTrips() throws {
+        for command in ControlCommand.allCases {
+            let control = Control(runID: Fixtures.runID, command: command)
+            XCTAssertEqual(try Control.decode(control.encode()).command, command)
+        }
+        for role in ProcessRole.allCases {
+            var heartbeat = Fixtures.heartbeat
+            heartbeat.role = role
+            XCTAssertEqual(try Heartbeat.decode(heartbeat.encode()).role, role)
+        }
+    }
+
+    func testWeightsKeepTheirChecksumAndNetwork() throws {
+        let weights = Fixtures.weights(network: Fixtures.pendulum)
+        let decoded = try Weights.decode(weights.encode())
+        XCTAssertEqual(decoded.checksum, CRC32C.checksum(weights.parameters))
+        XCTAssertEqual(decoded.network, Fixtures.pendulum)
+        XCTAssertTrue(decoded.hasValidChecksum)
+    }
+}

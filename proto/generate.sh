@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Regenerates Sources/ShoalWire/Generated/*.pb.swift from proto/shoal/v1/*.proto. Run from anywhere; commit the result.
+#
+# The Swift plugin must match the swift-protobuf version the package resolves to, because generated code checks the
+# runtime's API version. It is taken from $PROTOC_GEN_SWIFT if set, else from an earlier build under .build, else built
+# from the resolved checkout (about ten minutes on two cores).
+set -euo pipefail
+
+script_dir="${BASH_SOURCE[0]%/*}"
+[[ "$script_dir" == "${BASH_SOURCE[0]}" ]] && script_dir=.
+root="$(cd "$script_dir/.." && pwd)"
+out="$root/Sources/ShoalWire/Generated"
+checkout="$root/.build/checkouts/swift-protobuf"
+scratch="$root/.build/protoc-gen-swift"
+
+fail() {
+    echo "generate.sh: $*" >&2
+    exit 1
+}
+
+command -v protoc >/dev/null || fail "protoc not found; install it (Debian/Ubuntu: apt-get install protobuf-compiler)"
+
+if [[ ! -d "$checkout" ]]; then
+    (cd "$root" && swift package resolve) || fail "swift package resolve failed; cannot find swift-protobuf"
+fi
+wanted="$(git -C "$checkout" describe --tags --exact-match 2>/dev/null)" \
+    || fail "cannot tell which swift-protobuf version $checkout holds"
+
+plugin_version() {
+    "$1" --version 2>/dev/null | awk 'NR == 1 { print $NF }'
+}
+
+if [[ -n "${PROTOC_GEN_SWIFT:-}" ]]; then
+    plugin="$PROTOC_GEN_SWIFT"
+    [[ -x "$plugin" ]] || fail "PROTOC_GEN_SWIFT=$plugin is not an executable"
+    [[ "$(plugin_version "$plugin")" == "$wanted" ]] \
+        || fail "PROTOC_GEN_SWIFT is version $(plugin_version "$plugin"), the package resolves swift-protobuf $wanted"
+else
+    plugin="$scratch/release/protoc-gen-swift"
+    if [[ ! -x "$plugin" || "$(plugin_version "$plugin")" != "$wanted" ]]; then
+        echo "generate.sh: building protoc-gen-swift $wanted (about ten minutes)..." >&2
+        swift build -c release --product protoc-gen-swift --package-path "$checkout" --scratch-path "$scratch" \
+            || fail "building protoc-gen-swift failed"
+    fi
+fi
+
+rm -f "$out"/*.pb.swift
+protoc \
+    --plugin="protoc-gen-swift=$plugin" \
+    --proto_path="$root/proto" \
+    --swift_opt=Visibility=Internal \
+    --swift_opt=FileNaming=DropPath \
+    --swift_out="$out" \
+    "$root"/proto/shoal/v1/*.proto
+echo "generate.sh: wrote $(ls "$out"/*.pb.swift | wc -l) files to ${out#"$root"/}"
