@@ -47,9 +47,10 @@ enum Fixtures {
 
     static func weights(
         network: NetworkSpec = cartPole, stamp: WeightsStamp = WeightsStamp(learnerIncarnation: 1, version: 8),
-        count: Int = 257, seed: UInt64 = 2
+        count: Int? = nil, seed: UInt64 = 2
     ) -> Weights {
         var random = SeededGenerator(seed: seed)
+        let count = count ?? ParameterLayout(spec: network).count
         return Weights(runID: runID, stamp: stamp, parameters: gaussians(count, &random), network: network)
     }
 

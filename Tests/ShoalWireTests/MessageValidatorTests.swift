@@ -42,7 +42,7 @@ final class MessageValidatorTests: XCTestCase {
             assertRefused(.nonFinite("episodes")) { $0.episodes[0].episodeReturn = bad }
             var weights = Fixtures.weights()
             weights.parameters[3] = bad
-            weights.checksum = CRC32C.checksum(weights.parameters)
+            weights.checksum = crc32c(weights.parameters)
             XCTAssertEqual(wireError { try validator.validate(weights) }?.reason, .nonFinite("parameters"))
         }
         var heartbeat = Fixtures.heartbeat
@@ -96,11 +96,18 @@ final class MessageValidatorTests: XCTestCase {
         }
     }
 
+    func testRefusesWeightsWhoseSizeDoesNotFitTheirNetwork() {
+        let validator = MessageValidator(limits: WireLimits(runID: Fixtures.runID, network: Fixtures.cartPole))
+        let network = Fixtures.cartPole
+        let short = Fixtures.weights(network: network, count: ParameterLayout(spec: network).count - 1)
+        XCTAssertEqual(wireError { try validator.validate(short) }?.reason, .shapeMismatch("parameters"))
+    }
+
     func testRefusesWeightsWithABadChecksum() {
         var weights = Fixtures.weights()
         weights.parameters[0] += 1
         XCTAssertEqual(wireError { try validator.validate(weights) }?.reason, .badChecksum)
-        weights.checksum = CRC32C.checksum(weights.parameters)
+        weights.checksum = crc32c(weights.parameters)
         XCTAssertNil(wireError { try validator.validate(weights) })
     }
 

@@ -33,9 +33,9 @@ public func crc32c(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) 
     return ~register
 }
 
-/// CRC-32C of a byte array; see `crc32c(_:continuing:)` for the raw-buffer form.
-public func crc32c(_ bytes: [UInt8], continuing crc: UInt32 = 0) -> UInt32 {
-    bytes.withUnsafeBytes { crc32c($0, continuing: crc) }
+/// CRC-32C of the in-memory (little-endian) bytes of an array, e.g. a byte array or a float tensor.
+public func crc32c<Element: BitwiseCopyable>(_ values: [Element], continuing crc: UInt32 = 0) -> UInt32 {
+    values.withUnsafeBytes { crc32c($0, continuing: crc) }
 }
 
 /// Eight 256-entry tables, back to back. Table 0 is the classic byte-at-a-time table; table k advances a byte's

@@ -16,7 +16,7 @@ public struct Weights: Sendable, Equatable {
     /// Weights as the sender makes them, with the checksum of `parameters`.
     public init(runID: String, stamp: WeightsStamp, parameters: [Float], network: NetworkSpec) {
         self.init(
-            runID: runID, stamp: stamp, parameters: parameters, checksum: CRC32C.checksum(parameters),
+            runID: runID, stamp: stamp, parameters: parameters, checksum: crc32c(parameters),
             network: network)
     }
 
@@ -33,5 +33,5 @@ public struct Weights: Sendable, Equatable {
     public var version: UInt64 { stamp.version }
 
     /// Whether `checksum` matches `parameters`.
-    public var hasValidChecksum: Bool { CRC32C.checksum(parameters) == checksum }
+    public var hasValidChecksum: Bool { crc32c(parameters) == checksum }
 }

@@ -22,7 +22,7 @@ extension Rollout {
         proto.unrollLength = UInt32(clamping: steps)
         proto.batchSize = UInt32(clamping: batch)
         proto.observations = Shoal_V1_Tensor(observations, shape: [steps + 1, batch] + observationShape)
-        proto.actions = actionsTensor
+        proto.actions = Shoal_V1_Tensor(actions, shape: [steps, batch, actionSize])
         proto.rewards = Shoal_V1_Tensor(rewards, shape: [steps, batch])
         proto.terminated = Shoal_V1_Tensor(flags: terminated, shape: [steps, batch])
         proto.truncated = Shoal_V1_Tensor(flags: truncated, shape: [steps, batch])
@@ -37,15 +37,6 @@ extension Rollout {
             return stats
         }
         return proto
-    }
-
-    /// Actions as int32 [T, B] when they are all whole-number indices, as a categorical head's are, else as
-    /// float32 [T, B, A]. Both decode to the same Floats, so the choice never changes a value.
-    private var actionsTensor: Shoal_V1_Tensor {
-        if actionSize == 1, let indices = exactIndices(actions) {
-            return Shoal_V1_Tensor(indices, shape: [unrollLength, batchSize])
-        }
-        return Shoal_V1_Tensor(actions, shape: [unrollLength, batchSize, actionSize])
     }
 
     init(proto: Shoal_V1_Rollout) throws(WireError) {
@@ -99,36 +90,12 @@ extension Rollout {
             episodes: proto.episodes.map { EpisodeStats(episodeReturn: $0.episodeReturn, length: $0.length) })
     }
 
-    /// Actions from int32 [T, B] indices or float32 [T, B, A] values, with the action size A.
+    /// Actions as float32 [T, B, A] (a discrete action is its index, exact in Float), with the action size A.
     private static func actions(
         _ tensor: Shoal_V1_Tensor, steps: Int, batch: Int
     ) throws(WireError) -> (values: [Float], actionSize: Int) {
-        if tensor.dtype == .int32 {
-            let (indices, shape) = try tensor.values(Int32.self, field: "actions")
-            _ = try dimensions(of: shape, after: [steps, batch], rank: 2, field: "actions")
-            return (indices.map { Float($0) }, 1)
-        }
         let (values, shape) = try tensor.values(Float.self, field: "actions")
         let actionDimensions = try dimensions(of: shape, after: [steps, batch], rank: 3, field: "actions")
         return (values, actionDimensions[0])
     }
-}
-
-/// The actions as Int32 when every one is a whole number that Int32 holds exactly, else nil.
-private func exactIndices(_ actions: [Float]) -> [Int32]? {
-    var allExact = true
-    // No early exit and no trapping conversion in the loop, so it vectorises; encoding runs once per unroll.
-    let indices = [Int32](unsafeUninitializedCapacity: actions.count) { buffer, initialized in
-        actions.withUnsafeBufferPointer { actions in
-            for position in actions.indices {
-                let action = actions[position]
-                let inRange = action >= -2_147_483_648 && action < 2_147_483_648  // false for NaN
-                let index = Int32(inRange ? action : 0)
-                buffer[position] = index
-                allExact = allExact && inRange && Float(index) == action
-            }
-        }
-        initialized = actions.count
-    }
-    return allExact ? indices : nil
 }

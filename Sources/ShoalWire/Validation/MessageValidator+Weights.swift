@@ -7,6 +7,7 @@ extension MessageValidator {
         try checkRunID(weights.runID)
         try checkSize(weights.parameters.count, limit: limits.maxParameters, field: "parameters")
         try checkPlausible(weights.network)
+        try checkCount(weights.parameters.count, sizes: ParameterLayout(spec: weights.network).count, field: "parameters")
         if let expected = limits.network, weights.network != expected {
             throw WireError(
                 .architectureMismatch, "weights are for network \(weights.network), this process runs \(expected)")
@@ -15,7 +16,7 @@ extension MessageValidator {
             throw WireError(
                 .badChecksum,
                 "weights \(weights.stamp) carry checksum \(weights.checksum) but their parameters sum to "
-                    + "\(CRC32C.checksum(weights.parameters))")
+                    + "\(crc32c(weights.parameters))")
         }
         try checkFinite(weights.parameters, field: "parameters")
         if let held = newestWeights, weights.stamp <= held {

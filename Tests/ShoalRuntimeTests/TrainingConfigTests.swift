@@ -1,0 +1,38 @@
+import XCTest
+
+@testable import ShoalRuntime
+
+final class TrainingConfigTests: XCTestCase {
+    func testOverridesSetTypedFields() throws {
+        let config = try TrainingConfig().applying(overrides: [
+            "learningRate=0.0005", "hiddenSizes=[32,16]", "env=Pendulum-v1", "activation=relu", "maxSeconds=none",
+            "finalLearningRate=0",
+        ])
+        XCTAssertEqual(config.learningRate, 0.0005)
+        XCTAssertEqual(config.hiddenSizes, [32, 16])
+        XCTAssertEqual(config.env, "Pendulum-v1")
+        XCTAssertEqual(config.activation, .relu)
+        XCTAssertNil(config.maxSeconds)
+        XCTAssertEqual(config.finalLearningRate, 0)
+    }
+
+    func testBadValuesNameTheField() {
+        let cases: [(String, String, ConfigError.Code)] = [
+            ("learningRate=fast", "learningRate", .invalidValue),
+            ("learningRate=-1", "learningRate", .invalidValue),
+            ("envsPerActor=0", "envsPerActor", .invalidValue),
+            ("env=Pong-v5", "env", .invalidValue),
+            ("activation=sigmoid", "activation", .invalidValue),
+            ("learningrate=0.1", "learningrate", .unknownField),
+            ("hiddenSizes=[64,-1]", "hiddenSizes", .invalidValue),
+        ]
+        for (override, field, code) in cases {
+            XCTAssertThrowsError(try TrainingConfig().applying(overrides: [override]), override) { error in
+                guard let error = error as? ConfigError else { return XCTFail("\(error)") }
+                XCTAssertEqual(error.field, field, override)
+                XCTAssertEqual(error.code, code, override)
+                XCTAssertTrue(error.description.contains(field), error.description)
+            }
+        }
+    }
+}
