@@ -1,3 +1,4 @@
+import Foundation
 @testable import ShoalCore
 import XCTest
 
@@ -91,5 +92,16 @@ final class ActorCriticNetworkTests: XCTestCase {
                 }
             }
         }
+    }
+}
+
+final class VectorTanhTests: XCTestCase {
+    func testMatchesLibmTanhToOneMillionth() {
+        var values = stride(from: Float(-12), through: 12, by: 0.001).map { $0 }
+        values += [0, -0, 1e-8, -1e-8, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
+        let expected = values.map { Foundation.tanh(Double($0)) }
+        values.withUnsafeMutableBufferPointer { VectorTanh.apply($0) }
+        let worst = zip(values, expected).map { abs(Double($0) - $1) }.max() ?? .infinity
+        XCTAssertLessThan(worst, 1e-6)
     }
 }

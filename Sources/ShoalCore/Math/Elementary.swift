@@ -6,7 +6,6 @@ import Darwin
 
 // Single-precision elementary functions in one place, so the rest of ShoalCore needs no platform import.
 
-@inline(__always) func fastTanh(_ x: Float) -> Float { tanhf(x) }
 @inline(__always) func expFloat(_ x: Float) -> Float { expf(x) }
 @inline(__always) func logFloat(_ x: Float) -> Float { logf(x) }
 @inline(__always) func sqrtFloat(_ x: Float) -> Float { x.squareRoot() }

@@ -8,7 +8,7 @@ public enum GemmBackend: String, Sendable, CaseIterable, Codable {
     case swift
 
     /// The backend that measured faster at Shoal's shapes on the reference machine (see docs/benchmarks.md).
-    public static let preferred: GemmBackend = .swift
+    public static let preferred: GemmBackend = .blas
 }
 
 /// Row-major single-precision matrix products, C = op(A)·op(B) (+ C when accumulating).

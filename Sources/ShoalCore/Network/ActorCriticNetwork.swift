@@ -186,9 +186,7 @@ public final class ActorCriticNetwork {
     private func applyActivation(_ x: inout [Float]) {
         switch spec.activation {
         case .tanh:
-            x.withUnsafeMutableBufferPointer { buffer in
-                for i in buffer.indices { buffer[i] = fastTanh(buffer[i]) }
-            }
+            x.withUnsafeMutableBufferPointer { VectorTanh.apply($0) }
         case .relu:
             x.withUnsafeMutableBufferPointer { buffer in
                 for i in buffer.indices { buffer[i] = max(buffer[i], 0) }
