@@ -7,8 +7,7 @@ final class InProcessTrainerTests: XCTestCase {
     /// A small, seeded CartPole run with a lagging actor learns well beyond a random policy (mean return ≈ 22).
     func testCartPoleReturnRisesWellAboveRandom() throws {
         let config = try TrainingConfig().applying(overrides: [
-            "seed=3", "envsPerActor=16", "unrollLength=16", "rolloutsPerBatch=1", "inProcessPolicyLag=2",
-            "maxEnvSteps=24000", "targetReturn=none",
+            "seed=3", "inProcessPolicyLag=2", "maxEnvSteps=40000", "targetReturn=none",
         ])
         let summary = try InProcessTrainer(config: config).run(reportInterval: .infinity) { _ in }
         let meanReturn = try XCTUnwrap(summary.final.meanReturn)

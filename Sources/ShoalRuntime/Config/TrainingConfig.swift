@@ -13,9 +13,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     // MARK: Acting
     /// Environments each actor steps in lock-step (B).
-    public var envsPerActor = 32
+    public var envsPerActor = 16
     /// Steps per unroll (T).
-    public var unrollLength = 32
+    public var unrollLength = 8
 
     // MARK: Model
     /// Widths of the MLP torso's hidden layers.
@@ -27,11 +27,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     // MARK: Learner
     /// Unrolls per learner update; the update's batch is rolloutsPerBatch × envsPerActor columns of T steps.
-    public var rolloutsPerBatch = 2
+    public var rolloutsPerBatch = 1
     /// adam or rmsprop.
     public var optimizer = OptimizerKind.adam
     /// Initial learning rate.
-    public var learningRate: Float = 1e-3
+    public var learningRate: Float = 2e-3
     /// If set, the learning rate decays linearly to this value at maxEnvSteps.
     public var finalLearningRate: Float?
     /// Adam's β1 and β2, and ε for Adam or RMSProp.
