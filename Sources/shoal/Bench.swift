@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShoalEnvs
 import ShoalRuntime
 
 struct Bench: ParsableCommand {
@@ -8,6 +9,8 @@ struct Bench: ParsableCommand {
 
     enum Target: String, ExpressibleByArgument, CaseIterable {
         case mlp
+        case env
+        case codec
     }
 
     @Argument(help: "What to measure: \(Target.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -17,6 +20,12 @@ struct Bench: ParsableCommand {
         switch target {
         case .mlp:
             print(NetworkBench.run())
+        case .env:
+            for environment in EnvironmentRegistry.builtIn.ids {
+                print(try VectorEnvBench.run(environment: environment))
+            }
+        case .codec:
+            print(try RolloutCodecBench.run())
         }
     }
 }

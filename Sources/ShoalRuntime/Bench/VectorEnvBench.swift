@@ -24,7 +24,7 @@ public enum VectorEnvBench {
         finishedEpisodes = 0
         let elapsed = ContinuousClock().measure { stepVector(steps) }
 
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.seconds
         let environmentSteps = Double(steps * batchSize)
         return BenchmarkReport(
             benchmark: "vector env \(environment), \(batchSize) lanes, \(steps) steps, one core",
