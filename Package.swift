@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // C boundaries: one thin module each (modulemap + shim header).
@@ -30,6 +31,7 @@ let package = Package(
             dependencies: [
                 "ShoalCore", "ShoalEnvs", "ShoalWire", "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(
@@ -46,5 +48,7 @@ let package = Package(
         .testTarget(name: "ShoalEnvsTests", dependencies: ["ShoalEnvs"]),
         .testTarget(name: "ShoalWireTests", dependencies: ["ShoalWire"]),
         .testTarget(name: "ShoalRuntimeTests", dependencies: ["ShoalRuntime"]),
+        // Real `shoal` processes over real sockets; depends on the executable so `swift test` builds it.
+        .testTarget(name: "IntegrationTests", dependencies: ["ShoalRuntime", "shoal"]),
     ]
 )
