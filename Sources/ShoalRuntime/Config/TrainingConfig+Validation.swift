@@ -29,6 +29,19 @@ extension TrainingConfig {
                                ("clipPolicyGradientRho", clipPolicyGradientRho)] {
             try require(value >= 0 && value.isFinite, field, value, "must be a non-negative number")
         }
+        try require(actors > 0 && actors <= 4_096, "actors", actors, "must be in 1...4096")
+        try require(creditsPerActor > 0 && creditsPerActor <= 1_024, "creditsPerActor", creditsPerActor,
+                    "must be in 1...1024")
+        try require(learnerQueueCapacity > 0, "learnerQueueCapacity", learnerQueueCapacity, "must be positive")
+        try require(maxPolicyLag >= 0, "maxPolicyLag", maxPolicyLag, "must be non-negative")
+        try require(publishEvery > 0, "publishEvery", publishEvery, "must be positive")
+        try require(keepCheckpoints > 0, "keepCheckpoints", keepCheckpoints, "must be positive")
+        for (field, value) in [("checkpointSeconds", checkpointSeconds), ("heartbeatSeconds", heartbeatSeconds),
+                               ("heartbeatTimeoutSeconds", heartbeatTimeoutSeconds), ("resendSeconds", resendSeconds)] {
+            try require(value > 0 && value.isFinite, field, value, "must be a positive number of seconds")
+        }
+        try require(heartbeatTimeoutSeconds > heartbeatSeconds, "heartbeatTimeoutSeconds", heartbeatTimeoutSeconds,
+                    "must be longer than heartbeatSeconds (\(heartbeatSeconds))")
         try require(inProcessPolicyLag >= 0, "inProcessPolicyLag", inProcessPolicyLag, "must be non-negative")
         if let maxEnvSteps { try require(maxEnvSteps > 0, "maxEnvSteps", maxEnvSteps, "must be positive") }
         if let maxSeconds { try require(maxSeconds > 0, "maxSeconds", maxSeconds, "must be positive") }

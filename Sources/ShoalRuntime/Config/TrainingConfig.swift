@@ -54,6 +54,28 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var clipRho: Float = 1
     public var clipPolicyGradientRho: Float = 1
 
+    // MARK: Processes and delivery
+    /// Actor processes in single-node mode.
+    public var actors = 2
+    /// Rollouts an actor may have sent but not yet acknowledged (the learner's credit per actor).
+    public var creditsPerActor = 4
+    /// Rollouts the learner queues at most; beyond it the oldest is dropped and counted as buffer_overflow.
+    public var learnerQueueCapacity = 64
+    /// Rollouts acted by weights more than this many versions behind the learner are dropped as stale.
+    public var maxPolicyLag = 20
+    /// The learner broadcasts weights every this many updates.
+    public var publishEvery = 1
+    /// Seconds between the learner's checkpoints (one more is written at the end).
+    public var checkpointSeconds: Double = 30
+    /// Checkpoints kept in the run directory.
+    public var keepCheckpoints = 3
+    /// Seconds between heartbeats to the supervisor.
+    public var heartbeatSeconds: Double = 0.5
+    /// A process silent for this many seconds is killed and restarted.
+    public var heartbeatTimeoutSeconds: Double = 5
+    /// An actor re-sends its unacknowledged rollouts after this many seconds without an ack.
+    public var resendSeconds: Double = 2
+
     // MARK: In-process mode
     /// In `shoal train --in-process`, how many updates the acting policy lags behind the learner.
     public var inProcessPolicyLag = 1

@@ -1,0 +1,202 @@
+import ShoalCore
+import ShoalEnvs
+import ShoalWire
+import ZeroMQ
+
+/// Where an actor finds its learner.
+public struct ActorEndpoints: Sendable {
+    /// The learner's ROUTER (rollouts out, acks and snapshots back).
+    public var learner: String
+    /// The learner's PUB (weights broadcasts).
+    public var weights: String
+
+    public init(learner: String, weights: String) {
+        self.learner = learner
+        self.weights = weights
+    }
+}
+
+/// How an actor process ended.
+public enum ActorOutcome: Sendable, Equatable {
+    /// The learner announced the end of the run.
+    case runFinished
+    /// Asked to stop (SIGTERM/SIGINT).
+    case interrupted
+}
+
+/// The actor process's work: waits for weights, then collects unrolls with its local policy copy and sends them to
+/// the learner within the learner's credit, keeping unacknowledged ones to re-send after a silence; adopts newer
+/// weights only between unrolls. Memory is bounded by the credit whatever the learner does.
+public final class ActorService {
+    /// Called about once per `heartbeatSeconds` with the actor's figures.
+    public var onReport: (ActorReport) -> Void = { _ in }
+
+    private let config: TrainingConfig
+    private let runID: String
+    private let actorID: UInt32
+    private let incarnation: UInt32
+    private let collector: UnrollCollector
+    private var outbox: RolloutOutbox
+    private var inbox: WeightsInbox
+    private var validator: MessageValidator
+    private var learnerNewest: WeightsStamp?
+    private var lastAck: ContinuousClock.Instant
+    private var nextSeq: UInt64 = 0
+    private var envSteps: Int64 = 0
+    private var rejected: [String: Int64] = [:]
+    private let context: ZMQContext
+    private let dealer: ZMQSocket
+    private let subscriber: ZMQSocket
+    private let clock = ContinuousClock()
+
+    public init(config: TrainingConfig, runID: String, actorID: UInt32, incarnation: UInt32,
+                endpoints: ActorEndpoints) throws {
+        self.config = config
+        self.runID = runID
+        self.actorID = actorID
+        self.incarnation = incarnation
+        let spec = try config.networkSpec()
+        let factory = try EnvironmentRegistry.builtIn.factory(for: config.env)
+        // Each actor and incarnation explores differently, reproducibly from the run's seed.
+        let seed = config.seed &+ UInt64(actorID) &* 1_000_003 &+ UInt64(incarnation) &* 7_919
+        var generator = SeededGenerator(seed: seed)
+        let network = ActorCriticNetwork(spec: spec, generator: &generator, backend: config.gemm)
+        collector = UnrollCollector(
+            environments: factory.makeVectorEnvironment(batchSize: config.envsPerActor, seed: seed),
+            network: network, unrollLength: config.unrollLength, generator: generator.derived(stream: 1))
+        outbox = RolloutOutbox(initialCredits: config.creditsPerActor, maxCredits: 4 * config.creditsPerActor)
+        inbox = WeightsInbox(gapTolerance: UInt64(4 * config.publishEvery))
+        validator = MessageValidator(limits: WireLimits(runID: runID, network: spec))
+        lastAck = clock.now
+        context = try ZMQContext()
+        do {
+            let maxBytes = validator.limits.maxMessageBytes
+            dealer = try ShoalSockets.actorDealer(context, connect: endpoints.learner,
+                                                  routingID: "actor-\(actorID).\(incarnation)", maxMessageBytes: maxBytes)
+            subscriber = try ShoalSockets.weightsSubscriber(context, connect: endpoints.weights, maxMessageBytes: maxBytes)
+        } catch {
+            context.close()
+            throw error
+        }
+    }
+
+    /// Acts until the learner ends the run or `shouldStop` returns true.
+    public func run(shouldStop: () -> Bool = { ShutdownSignal.isRequested }) throws -> ActorOutcome {
+        defer { close() }
+        var lastReport = clock.now
+        while !shouldStop() {
+            if try receiveAvailable(wait: inbox.held == nil || !outbox.canSend) == .runFinished {
+                return .runFinished
+            }
+            requestSnapshotIfNeeded()
+            resendIfSilent()
+            if clock.now - lastReport >= .seconds(config.heartbeatSeconds) {
+                onReport(report())
+                lastReport = clock.now
+            }
+            guard outbox.canSend else { continue }
+            if let weights = inbox.takePending() {
+                collector.adopt(parameters: weights.parameters, version: weights.version)
+            }
+            guard inbox.held != nil else { continue }
+            collectAndSend()
+        }
+        onReport(report())
+        return .interrupted
+    }
+
+    private func collectAndSend() {
+        let origin = RolloutOrigin(runID: runID, actorID: actorID, incarnation: incarnation, seq: nextSeq)
+        nextSeq += 1
+        let rollout = collector.collect(origin: origin)
+        envSteps += Int64(rollout.unrollLength * rollout.batchSize)
+        let frame = WireMessage.rollout(rollout).encode()
+        outbox.add(seq: origin.seq, frame: frame)
+        // A full send queue (learner gone) leaves the frame in the outbox to be re-sent later.
+        _ = try? dealer.send(frame, timeout: .zero)
+    }
+
+    // MARK: - Receiving
+
+    /// Handles every waiting message from the learner; waits up to 20 ms for one if asked.
+    private func receiveAvailable(wait: Bool) throws -> ActorOutcome? {
+        var poller = ZMQPoller([dealer, subscriber])
+        var timeout: Duration = wait ? .milliseconds(20) : .zero
+        while true {
+            let ready = try poller.readable(timeout: timeout)
+            if ready.isEmpty { return nil }
+            for socket in ready {
+                while let frame = try socket.receive(timeout: .zero) {
+                    if handle(frame) == .runFinished { return .runFinished }
+                }
+            }
+            timeout = .zero
+            poller = ZMQPoller([dealer, subscriber])
+        }
+    }
+
+    private func handle(_ frame: [UInt8]) -> ActorOutcome? {
+        let message: WireMessage
+        do {
+            message = try validator.decode(frame)
+        } catch {
+            rejected[error.reason.label, default: 0] += 1
+            return nil
+        }
+        switch message {
+        case .weights(let weights):
+            _ = inbox.offer(weights, at: clock.now)
+        case .ack(let ack) where ack.actorID == actorID && ack.incarnation == incarnation:
+            outbox.apply(ack)
+            learnerNewest = ack.newestWeights
+            lastAck = clock.now
+        case .control(let control) where control.command == .shutdown:
+            return .runFinished
+        default:
+            rejected["unexpected_\(message.kind.rawValue)", default: 0] += 1
+        }
+        return nil
+    }
+
+    // MARK: - Recovery
+
+    private func requestSnapshotIfNeeded() {
+        let now = clock.now
+        guard inbox.shouldRequest(learnerNewest: learnerNewest, now: now, silence: .seconds(config.resendSeconds),
+                                  retry: .milliseconds(500)) else { return }
+        let request = WeightsRequest(runID: runID, actorID: actorID, incarnation: incarnation, held: inbox.newest)
+        _ = try? dealer.send(WireMessage.weightsRequest(request).encode(), timeout: .zero)
+        inbox.requested(at: now)
+    }
+
+    /// No ack for `resendSeconds` while rollouts are outstanding: the learner may have lost them (restart,
+    /// reconnect), so send them all again; the learner discards copies it already has.
+    private func resendIfSilent() {
+        guard outbox.unacknowledged > 0, clock.now - lastAck >= .seconds(config.resendSeconds) else { return }
+        for frame in outbox.framesToResend() { _ = try? dealer.send(frame, timeout: .zero) }
+        lastAck = clock.now
+    }
+
+    private func report() -> ActorReport {
+        ActorReport(policyVersion: collector.policyVersion, envSteps: envSteps, produced: outbox.produced,
+                    acknowledged: outbox.acknowledged, unacknowledged: outbox.unacknowledged,
+                    resent: outbox.resent, rejected: rejected)
+    }
+
+    private func close() {
+        dealer.close()
+        subscriber.close()
+        context.close()
+    }
+}
+
+/// An actor's figures for heartbeats.
+public struct ActorReport: Sendable {
+    public var policyVersion: UInt64
+    public var envSteps: Int64
+    public var produced: Int64
+    public var acknowledged: Int64
+    public var unacknowledged: Int
+    public var resent: Int64
+    public var rejected: [String: Int64]
+}

@@ -1,0 +1,289 @@
+import ShoalCore
+import ShoalWire
+import ZeroMQ
+
+/// How a learner process ended.
+public enum LearnerOutcome: Sendable, Equatable {
+    /// A stop condition of the config held (target return, step or time budget); the run is complete.
+    case finished(TrainingSummary.StopReason)
+    /// Asked to stop (SIGTERM/SIGINT) before finishing.
+    case interrupted
+}
+
+/// The learner process's work: receives rollouts over a ROUTER socket, consumes them in V-trace updates,
+/// acknowledges them with credit, broadcasts weights over PUB, answers snapshot requests, checkpoints, and stops
+/// when the config's stop condition holds. The algorithm itself is `ImpalaLearner`; this type only moves messages.
+public final class LearnerService {
+    /// Called about once per `heartbeatSeconds` with the learner's latest figures (see `LearnerReport`).
+    public var onReport: (LearnerReport) -> Void = { _ in }
+    /// Called about once a second with metrics named `charts/…`, `losses/…`, `lag/…`, `queue/…`.
+    public var onMetrics: (_ step: Int64, _ values: [String: Double]) -> Void = { _, _ in }
+
+    private let config: TrainingConfig
+    private let runID: String
+    private let incarnation: UInt32
+    private let spec: NetworkSpec
+    private let learner: ImpalaLearner
+    private let checkpoints: CheckpointStore
+    private var intake: RolloutIntake
+    private var progress = LearnerProgress()
+    private var validator: MessageValidator
+    private let context: ZMQContext
+    private let router: ZMQSocket
+    private let publisher: ZMQSocket
+    /// Where to send each actor incarnation's acks: the ROUTER identity it last spoke from.
+    private var routes: [ActorIncarnation: [UInt8]] = [:]
+    private var currentWeightsFrame: [UInt8] = []
+    private let clock = ContinuousClock()
+    private let started: ContinuousClock.Instant
+    /// Wall-clock seconds of earlier incarnations of this run, restored from the checkpoint.
+    private var earlierSeconds: Double = 0
+
+    /// Sets up the learner, resuming from the newest complete checkpoint in `checkpointDirectory` if there is one.
+    public init(config: TrainingConfig, runID: String, incarnation: UInt32, endpoints: LearnerEndpoints,
+                checkpointDirectory: String) throws {
+        self.config = config
+        self.runID = runID
+        self.incarnation = incarnation
+        spec = try config.networkSpec()
+        var generator = SeededGenerator(seed: config.seed)
+        let network = ActorCriticNetwork(spec: spec, generator: &generator, backend: config.gemm)
+        learner = ImpalaLearner(network: network, settings: config.learnerSettings)
+        checkpoints = CheckpointStore(directory: checkpointDirectory, keep: config.keepCheckpoints)
+        var counters = LearnerCounters()
+        if let loaded = try checkpoints.loadLatest() {
+            let state = loaded.state
+            try learner.restore(version: state.version, parameters: state.parameters,
+                                optimizerTensors: state.optimizerTensors, optimizerScalars: state.optimizerScalars)
+            counters = LearnerCounters(named: state.counters)
+            progress.envSteps = state.counters["env_steps"] ?? 0
+            earlierSeconds = Double(state.counters["elapsed_ms"] ?? 0) / 1000
+        }
+        intake = RolloutIntake(maxPolicyLag: UInt64(config.maxPolicyLag), capacity: config.learnerQueueCapacity,
+                               counters: counters)
+        validator = MessageValidator(limits: WireLimits(runID: runID, network: spec))
+        context = try ZMQContext()
+        do {
+            router = try ShoalSockets.learnerRouter(context, bind: endpoints.rollouts,
+                                                    maxMessageBytes: validator.limits.maxMessageBytes)
+            publisher = try ShoalSockets.weightsPublisher(context, bind: endpoints.weights)
+        } catch {
+            context.close()
+            throw error
+        }
+        started = clock.now
+    }
+
+    /// The weights version (updates applied since the run began).
+    public var version: UInt64 { learner.version }
+
+    /// Serves until a stop condition holds or `shouldStop` returns true, then checkpoints and closes its sockets.
+    public func run(shouldStop: () -> Bool = { ShutdownSignal.isRequested }) throws -> LearnerOutcome {
+        defer { close() }
+        publishWeights()
+        var lastReport = clock.now
+        var lastMetrics = clock.now
+        var lastCheckpoint = clock.now
+        var metricsMark = (time: clock.now, steps: progress.envSteps)
+        var outcome = LearnerOutcome.interrupted
+        while !shouldStop() {
+            let received = try receiveAvailable(waitIfIdle: intake.queue.count < config.rolloutsPerBatch)
+            if intake.queue.count >= config.rolloutsPerBatch || (received == 0 && !intake.queue.isEmpty) {
+                update()
+            }
+            let now = clock.now
+            if now - lastReport >= .seconds(config.heartbeatSeconds) {
+                onReport(report())
+                lastReport = now
+            }
+            if now - lastMetrics >= .seconds(1) {
+                onMetrics(progress.envSteps, metrics(since: metricsMark))
+                metricsMark = (now, progress.envSteps)
+                lastMetrics = now
+            }
+            if now - lastCheckpoint >= .seconds(config.checkpointSeconds) {
+                try saveCheckpoint()
+                lastCheckpoint = now
+            }
+            if let reason = stopReason() {
+                outcome = .finished(reason)
+                break
+            }
+        }
+        sendAcks(to: intake.drainForShutdown())
+        try saveCheckpoint()
+        onMetrics(progress.envSteps, metrics(since: metricsMark))
+        onReport(report())
+        if case .finished(let reason) = outcome {
+            broadcast(.control(Control(runID: runID, command: .shutdown, reason: reason.rawValue)))
+        }
+        return outcome
+    }
+
+    /// Seconds since the run began, across learner incarnations.
+    private var elapsedSeconds: Double { earlierSeconds + (clock.now - started).seconds }
+
+    // MARK: - Receiving
+
+    /// Handles every message waiting (at most a bounded number, so updates are not starved); waits briefly for
+    /// one if asked and none is waiting. Returns how many were handled.
+    private func receiveAvailable(waitIfIdle: Bool) throws -> Int {
+        var handled = 0
+        var timeout: Duration = waitIfIdle ? .milliseconds(5) : .zero
+        while handled < 256, let parts = try router.receiveMultipart(timeout: timeout) {
+            handle(parts)
+            handled += 1
+            timeout = .zero
+        }
+        return handled
+    }
+
+    private func handle(_ parts: [[UInt8]]) {
+        guard parts.count == 2 else {
+            intake.reject(label: "bad_multipart", wasRollout: false)
+            return
+        }
+        let (identity, frame) = (parts[0], parts[1])
+        let message: WireMessage
+        do {
+            message = try WireMessage.decode(frame)
+        } catch {
+            intake.reject(label: error.reason.label, wasRollout: false)
+            return
+        }
+        do {
+            try validator.validate(message)
+        } catch {
+            intake.reject(label: error.reason.label, wasRollout: message.kind == .rollout)
+            return
+        }
+        switch message {
+        case .rollout(let rollout):
+            guard rollout.unrollLength == config.unrollLength else {
+                intake.reject(label: "unroll_length", wasRollout: true)
+                return
+            }
+            let source = RolloutIntake.source(of: rollout)
+            if routes[source] == nil { intake.forgetOlderIncarnations(than: source) }
+            routes[source] = identity
+            let countedBefore = intake.counters.duplicates
+            sendAcks(to: intake.admit(rollout, learnerVersion: learner.version))
+            if intake.counters.duplicates == countedBefore { progress.observe(rollout) }
+        case .weightsRequest:
+            _ = try? router.send(parts: [identity, currentWeightsFrame], timeout: .zero)
+        default:
+            intake.reject(label: "unexpected_\(message.kind.rawValue)", wasRollout: false)
+        }
+    }
+
+    // MARK: - Updating
+
+    private func update() {
+        let (batch, dropped) = intake.takeBatch(count: config.rolloutsPerBatch, learnerVersion: learner.version)
+        sendAcks(to: dropped)
+        guard !batch.isEmpty else { return }
+        let statistics = learner.update(TrainingBatch(rollouts: batch))
+        progress.record(statistics)
+        sendAcks(to: intake.consumed(batch))
+        if learner.version % UInt64(config.publishEvery) == 0 { publishWeights() }
+    }
+
+    private func sendAcks(to sources: Set<ActorIncarnation>) {
+        let stamp = WeightsStamp(learnerIncarnation: incarnation, version: learner.version)
+        for source in sources {
+            guard let identity = routes[source] else { continue }
+            let (next, seqs) = intake.acknowledgement(for: source)
+            let ack = Ack(runID: runID, actorID: source.actorID, incarnation: source.incarnation,
+                          nextExpectedSeq: next, seqs: seqs, credits: UInt32(config.creditsPerActor),
+                          newestWeights: stamp)
+            _ = try? router.send(parts: [identity, WireMessage.ack(ack).encode()], timeout: .zero)
+        }
+    }
+
+    // MARK: - Weights
+
+    private func publishWeights() {
+        let weights = Weights(runID: runID, stamp: WeightsStamp(learnerIncarnation: incarnation,
+                                                               version: learner.version),
+                              parameters: learner.network.parameters, network: spec)
+        currentWeightsFrame = WireMessage.weights(weights).encode()
+        _ = try? publisher.send(currentWeightsFrame, timeout: .zero)
+    }
+
+    private func broadcast(_ message: WireMessage) {
+        _ = try? publisher.send(message.encode(), timeout: .zero)
+    }
+
+    // MARK: - Checkpoints, reports, stopping
+
+    private func saveCheckpoint() throws {
+        var counters = intake.counters.named
+        counters["env_steps"] = progress.envSteps
+        counters["elapsed_ms"] = Int64(elapsedSeconds * 1000)
+        try checkpoints.save(CheckpointState(
+            version: learner.version, parameters: learner.network.parameters,
+            optimizerTensors: learner.optimizer.stateTensors, optimizerScalars: learner.optimizer.stateScalars,
+            counters: counters, metadata: ["run_id": runID, "network": "\(spec)"]))
+    }
+
+    private func stopReason() -> TrainingSummary.StopReason? {
+        if let target = config.targetReturn, progress.returns.reached(target) { return .targetReached }
+        if let maxSteps = config.maxEnvSteps, progress.envSteps >= maxSteps { return .stepBudget }
+        if let maxSeconds = config.maxSeconds, elapsedSeconds >= maxSeconds { return .timeBudget }
+        return nil
+    }
+
+    private func report() -> LearnerReport {
+        LearnerReport(version: learner.version, envSteps: progress.envSteps, queueDepth: intake.queue.count,
+                      meanReturn: progress.returns.mean, episodes: progress.returns.episodesSeen,
+                      elapsedSeconds: elapsedSeconds, counters: intake.counters)
+    }
+
+    private func metrics(since mark: (time: ContinuousClock.Instant, steps: Int64)) -> [String: Double] {
+        var values: [String: Double] = [:]
+        let seconds = (clock.now - mark.time).seconds
+        if seconds > 0 { values["charts/sps"] = Double(progress.envSteps - mark.steps) / seconds }
+        if let mean = progress.returns.mean { values["charts/episode_return"] = Double(mean) }
+        values["charts/episodes"] = Double(progress.returns.episodesSeen)
+        values["charts/version"] = Double(learner.version)
+        values["charts/elapsed_seconds"] = elapsedSeconds
+        if let update = progress.lastUpdate {
+            values["losses/policy"] = Double(update.loss.policy)
+            values["losses/value"] = Double(update.loss.baseline)
+            values["losses/entropy"] = Double(update.loss.entropy)
+            values["losses/total"] = Double(update.loss.total)
+            values["losses/gradient_norm"] = Double(update.gradientNorm)
+            values["losses/learning_rate"] = Double(update.learningRate)
+            values["losses/mean_clipped_rho"] = Double(update.meanClippedRho)
+        }
+        if let lag = progress.takeLagSummary() {
+            values["lag/median"] = lag.median
+            values["lag/mean"] = lag.mean
+            values["lag/max"] = lag.max
+        }
+        let counters = intake.counters
+        values["queue/depth"] = Double(intake.queue.count)
+        values["queue/received"] = Double(counters.received)
+        values["queue/consumed"] = Double(counters.consumed)
+        values["queue/duplicates"] = Double(counters.duplicates)
+        for (reason, count) in counters.dropped { values["queue/dropped_\(reason.rawValue)"] = Double(count) }
+        return values
+    }
+
+    private func close() {
+        router.close()
+        publisher.close()
+        context.close()
+    }
+}
+
+/// The learner's figures for heartbeats and progress displays.
+public struct LearnerReport: Sendable {
+    public var version: UInt64
+    public var envSteps: Int64
+    public var queueDepth: Int
+    public var meanReturn: Float?
+    public var episodes: Int
+    public var elapsedSeconds: Double
+    public var counters: LearnerCounters
+}

@@ -1,0 +1,24 @@
+import ShoalCore
+import ShoalEnvs
+
+/// Where a learner listens and keeps its state.
+public struct LearnerEndpoints: Sendable {
+    /// ROUTER endpoint the learner binds for rollouts and weights requests.
+    public var rollouts: String
+    /// PUB endpoint the learner binds for weights broadcasts.
+    public var weights: String
+
+    public init(rollouts: String, weights: String) {
+        self.rollouts = rollouts
+        self.weights = weights
+    }
+}
+
+extension TrainingConfig {
+    /// The network architecture this config trains.
+    public func networkSpec() throws -> NetworkSpec {
+        let factory = try EnvironmentRegistry.builtIn.factory(for: env)
+        return NetworkSpec(observationSize: factory.observationSpace.count, hiddenSizes: hiddenSizes,
+                           activation: activation, head: PolicyHead(factory.actionSpace))
+    }
+}

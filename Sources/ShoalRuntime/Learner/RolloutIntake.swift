@@ -1,0 +1,127 @@
+import ShoalCore
+
+/// One incarnation of one actor: the scope of its sequence numbers.
+public struct ActorIncarnation: Hashable, Sendable {
+    public var actorID: UInt32
+    public var incarnation: UInt32
+}
+
+/// The learner's front door for rollouts: removes duplicates, drops stale ones, queues the rest (bounded) until an
+/// update consumes them, and remembers what is settled so acks can tell actors what they may forget.
+///
+/// Every admitted rollout ends exactly once as consumed or dropped with a reason; a re-sent copy of a rollout seen
+/// before is a duplicate and changes nothing else.
+struct RolloutIntake {
+    /// Rollouts acted by weights more than this many versions old are dropped as stale.
+    let maxPolicyLag: UInt64
+    /// Queued rollouts at most; beyond it the oldest is dropped as `bufferOverflow`.
+    let capacity: Int
+    private(set) var counters = LearnerCounters()
+    private(set) var queue: [Rollout] = []
+    /// Seqs admitted (queued or settled), to recognise duplicates.
+    private var seen: [ActorIncarnation: SeqTracker] = [:]
+    /// Seqs consumed or dropped, which acks report.
+    private var settled: [ActorIncarnation: SeqTracker] = [:]
+
+    init(maxPolicyLag: UInt64, capacity: Int, counters: LearnerCounters = LearnerCounters()) {
+        precondition(capacity > 0)
+        self.maxPolicyLag = maxPolicyLag
+        self.capacity = capacity
+        self.counters = counters
+    }
+
+    /// Counts a message that failed decoding or validation.
+    mutating func reject(label: String, wasRollout: Bool) {
+        counters.rejected[label, default: 0] += 1
+        if wasRollout {
+            counters.received += 1
+            counters.drop(.malformed)
+        }
+    }
+
+    /// Takes in a valid rollout; returns the incarnations whose settled set changed (they are owed an ack).
+    mutating func admit(_ rollout: Rollout, learnerVersion: UInt64) -> Set<ActorIncarnation> {
+        counters.received += 1
+        let source = Self.source(of: rollout)
+        guard seen[source, default: SeqTracker()].insert(rollout.origin.seq) else {
+            counters.duplicates += 1
+            // The copy may be a re-send after a lost ack: ack again.
+            return [source]
+        }
+        if isStale(rollout, learnerVersion: learnerVersion) {
+            settle(rollout, droppedFor: .stale)
+            return [source]
+        }
+        queue.append(rollout)
+        guard queue.count > capacity else { return [] }
+        let evicted = queue.removeFirst()
+        settle(evicted, droppedFor: .bufferOverflow)
+        return [Self.source(of: evicted)]
+    }
+
+    /// Removes up to `count` fresh rollouts from the queue for an update, dropping stale ones met on the way;
+    /// the caller reports them consumed with `consumed(_:)` once the update is applied.
+    mutating func takeBatch(count: Int, learnerVersion: UInt64) -> (batch: [Rollout], settledNow: Set<ActorIncarnation>) {
+        var batch: [Rollout] = []
+        var touched: Set<ActorIncarnation> = []
+        while batch.count < count, !queue.isEmpty {
+            let rollout = queue.removeFirst()
+            if isStale(rollout, learnerVersion: learnerVersion) {
+                settle(rollout, droppedFor: .stale)
+                touched.insert(Self.source(of: rollout))
+            } else {
+                batch.append(rollout)
+            }
+        }
+        return (batch, touched)
+    }
+
+    /// Records rollouts as consumed by an update; returns the incarnations owed an ack.
+    mutating func consumed(_ batch: [Rollout]) -> Set<ActorIncarnation> {
+        counters.updates += 1
+        for rollout in batch {
+            counters.consumed += 1
+            counters.consumedEnvSteps += Int64(rollout.unrollLength * rollout.batchSize)
+            settled[Self.source(of: rollout), default: SeqTracker()].insert(rollout.origin.seq)
+        }
+        return Set(batch.map(Self.source(of:)))
+    }
+
+    /// Drops everything still queued (at shutdown); returns the incarnations owed an ack.
+    mutating func drainForShutdown() -> Set<ActorIncarnation> {
+        let remaining = queue
+        queue.removeAll()
+        for rollout in remaining { settle(rollout, droppedFor: .shutdown) }
+        return Set(remaining.map(Self.source(of:)))
+    }
+
+    /// The cumulative and selective acknowledgement for one incarnation.
+    func acknowledgement(for source: ActorIncarnation) -> (nextExpectedSeq: UInt64, seqs: [UInt64]) {
+        let tracker = settled[source] ?? SeqTracker()
+        return (tracker.watermark, tracker.above.sorted())
+    }
+
+    /// Forgets incarnations other than the newest of each actor, keeping memory bounded across restarts.
+    mutating func forgetOlderIncarnations(than source: ActorIncarnation) {
+        for key in seen.keys where key.actorID == source.actorID && key.incarnation < source.incarnation
+            && !queue.contains(where: { Self.source(of: $0) == key }) {
+            seen[key] = nil
+            settled[key] = nil
+        }
+    }
+
+    /// Policy lag of a rollout in versions; a rollout acted by weights newer than the learner's (published by an
+    /// earlier learner incarnation that got further than the checkpoint this one resumed from) counts as stale.
+    private func isStale(_ rollout: Rollout, learnerVersion: UInt64) -> Bool {
+        rollout.policyVersion > learnerVersion || learnerVersion - rollout.policyVersion > maxPolicyLag
+    }
+
+    private mutating func settle(_ rollout: Rollout, droppedFor reason: DropReason) {
+        counters.drop(reason)
+        settled[Self.source(of: rollout), default: SeqTracker()].insert(rollout.origin.seq)
+    }
+
+    static func source(of rollout: Rollout) -> ActorIncarnation {
+        ActorIncarnation(actorID: rollout.origin.actorID, incarnation: rollout.origin.incarnation)
+    }
+}

@@ -1,0 +1,51 @@
+import ZeroMQ
+
+/// The sockets of Shoal's roles, each with the options its job needs: bounded queues, bounded linger, a maximum
+/// message size on every receiving socket, and ZeroMQ heartbeats so a dead peer is noticed.
+enum ShoalSockets {
+    /// Bounded linger: closing never waits long for a peer that is gone.
+    static let linger = Duration.milliseconds(200)
+
+    /// The learner's ROUTER for rollouts and weights requests (bound).
+    static func learnerRouter(_ context: ZMQContext, bind endpoint: String, maxMessageBytes: Int) throws -> ZMQSocket {
+        let socket = try ZMQSocket(.router, context: context, options: SocketOptions(
+            sendHighWaterMark: 1_000, receiveHighWaterMark: 1_000, linger: linger, maxMessageSize: maxMessageBytes,
+            heartbeatInterval: .seconds(1), heartbeatTTL: .seconds(5), heartbeatTimeout: .seconds(5)))
+        try socket.bind(endpoint)
+        return socket
+    }
+
+    /// The learner's PUB for weights broadcasts (bound). A slow subscriber loses old broadcasts, never blocks it.
+    static func weightsPublisher(_ context: ZMQContext, bind endpoint: String) throws -> ZMQSocket {
+        let socket = try ZMQSocket(.pub, context: context, options: SocketOptions(
+            sendHighWaterMark: 4, linger: .zero))
+        try socket.bind(endpoint)
+        return socket
+    }
+
+    /// An actor's DEALER to the learner; the routing id carries actor id and incarnation, so a restarted actor
+    /// never collides with the connection of its previous incarnation.
+    static func actorDealer(
+        _ context: ZMQContext, connect endpoint: String, routingID: String, maxMessageBytes: Int
+    ) throws -> ZMQSocket {
+        let socket = try ZMQSocket(.dealer, context: context, options: SocketOptions(
+            sendHighWaterMark: 1_000, receiveHighWaterMark: 1_000, linger: .zero, maxMessageSize: maxMessageBytes,
+            heartbeatInterval: .seconds(1), heartbeatTTL: .seconds(5), heartbeatTimeout: .seconds(5),
+            reconnectInterval: .milliseconds(100), reconnectIntervalMax: .seconds(2),
+            routingID: Array(routingID.utf8)))
+        try socket.connect(endpoint)
+        return socket
+    }
+
+    /// An actor's SUB to the weights broadcast; keeps only a few pending broadcasts, since only the newest matters.
+    static func weightsSubscriber(
+        _ context: ZMQContext, connect endpoint: String, maxMessageBytes: Int
+    ) throws -> ZMQSocket {
+        let socket = try ZMQSocket(.sub, context: context, options: SocketOptions(
+            receiveHighWaterMark: 4, linger: .zero, maxMessageSize: maxMessageBytes,
+            heartbeatInterval: .seconds(1), heartbeatTTL: .seconds(5), heartbeatTimeout: .seconds(5),
+            reconnectInterval: .milliseconds(100), reconnectIntervalMax: .seconds(2), subscriptions: [[]]))
+        try socket.connect(endpoint)
+        return socket
+    }
+}

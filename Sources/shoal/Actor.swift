@@ -1,0 +1,28 @@
+import ArgumentParser
+import ShoalRuntime
+
+struct Actor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run an actor role: step environments with the latest weights and send unrolls to the learner."
+    )
+
+    @OptionGroup var role: RoleOptions
+
+    @Option(help: "This actor's id, unique within the run.")
+    var id: UInt32
+
+    @Option(help: "The learner's rollout endpoint, e.g. tcp://learner-host:5555.")
+    var learner: String
+
+    @Option(help: "The learner's weights endpoint, e.g. tcp://learner-host:5556.")
+    var weights: String
+
+    func run() throws {
+        ShutdownSignal.install()
+        let service = try ActorService(
+            config: try role.config(), runID: role.runID, actorID: id, incarnation: role.resolvedIncarnation,
+            endpoints: ActorEndpoints(learner: learner, weights: weights))
+        let outcome = try service.run()
+        print("actor \(id): \(outcome)")
+    }
+}

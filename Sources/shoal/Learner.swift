@@ -1,0 +1,28 @@
+import ArgumentParser
+import ShoalRuntime
+
+struct Learner: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the learner role: consume rollouts, update, broadcast weights, checkpoint."
+    )
+
+    @OptionGroup var role: RoleOptions
+
+    @Option(help: "Endpoint to bind for rollouts and weights requests, e.g. tcp://*:5555.")
+    var rollouts: String
+
+    @Option(help: "Endpoint to bind for weights broadcasts, e.g. tcp://*:5556.")
+    var weights: String
+
+    @Option(help: "Directory of this run's checkpoints; the learner resumes from the newest complete one.")
+    var checkpoints: String
+
+    func run() throws {
+        ShutdownSignal.install()
+        let service = try LearnerService(
+            config: try role.config(), runID: role.runID, incarnation: role.resolvedIncarnation,
+            endpoints: LearnerEndpoints(rollouts: rollouts, weights: weights), checkpointDirectory: checkpoints)
+        let outcome = try service.run()
+        print("learner: \(outcome) at version \(service.version)")
+    }
+}

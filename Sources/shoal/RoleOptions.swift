@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import ShoalRuntime
+
+/// Options every role process takes: which run it belongs to and its config.
+struct RoleOptions: ParsableArguments {
+    @Option(help: "Run id; messages from other runs are refused.")
+    var runID: String
+
+    @Option(name: .customLong("set"), parsing: .singleValue,
+            help: ArgumentHelp("Override a config field.", valueName: "key=value"))
+    var overrides: [String] = []
+
+    @Option(help: "Incarnation of this process (default: $SHOAL_INCARNATION, else 1).")
+    var incarnation: UInt32?
+
+    /// The config with overrides applied.
+    func config() throws -> TrainingConfig {
+        do {
+            return try TrainingConfig().applying(overrides: overrides)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// This process's incarnation: the flag, else what the supervisor set, else 1.
+    var resolvedIncarnation: UInt32 {
+        incarnation ?? ProcessInfo.processInfo.environment["SHOAL_INCARNATION"].flatMap(UInt32.init) ?? 1
+    }
+}
