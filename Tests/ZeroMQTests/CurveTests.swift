@@ -9,14 +9,19 @@ final class CurveTests: ZMQTestCase {
         let endpoint = try bindFresh(pull, .tcp)
 
         let impostorKeys = try CurveKeyPair.generate()
-        let misled = try makeSocket(.push, SocketOptions(
-            linger: .zero, curve: .client(keys: try CurveKeyPair.generate(), serverPublicKey: impostorKeys.publicKey)))
+        let misled = try makeSocket(
+            .push,
+            SocketOptions(
+                linger: .zero,
+                curve: .client(keys: try CurveKeyPair.generate(), serverPublicKey: impostorKeys.publicKey)))
         try misled.connect(endpoint)
         _ = try misled.send("should not arrive".bytes, timeout: .seconds(1))
         XCTAssertNil(try pull.receive(timeout: .milliseconds(300)), "a client expecting another server got through")
 
-        let trusted = try makeSocket(.push, SocketOptions(
-            curve: .client(keys: try CurveKeyPair.generate(), serverPublicKey: serverKeys.publicKey)))
+        let trusted = try makeSocket(
+            .push,
+            SocketOptions(
+                curve: .client(keys: try CurveKeyPair.generate(), serverPublicKey: serverKeys.publicKey)))
         try trusted.connect(endpoint)
         XCTAssertEqual(try trusted.send("secret".bytes, timeout: .seconds(2)), .sent)
         XCTAssertEqual(try pull.receive(timeout: .seconds(2)), "secret".bytes)

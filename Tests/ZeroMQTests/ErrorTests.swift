@@ -20,7 +20,8 @@ final class ErrorTests: ZMQTestCase {
         let dealer = try makeSocket(.dealer)
         let malformed = zmqError { try dealer.connect("tcp://no-port-here") }
         XCTAssertEqual(malformed?.code, .invalidArgument)
-        XCTAssertTrue(malformed?.description.contains("tcp://no-port-here") ?? false, "\(String(describing: malformed))")
+        XCTAssertTrue(
+            malformed?.description.contains("tcp://no-port-here") ?? false, "\(String(describing: malformed))")
 
         let unknownTransport = zmqError { try dealer.connect("carrier-pigeon://loft") }
         XCTAssertEqual(unknownTransport?.code, .unsupportedTransport)
@@ -58,13 +59,17 @@ final class ErrorTests: ZMQTestCase {
     }
 
     func testOptionsThatDoNotFitTheSocketKindAreRejected() throws {
-        XCTAssertEqual(zmqError { _ = try self.makeSocket(.dealer, SocketOptions(routerMandatory: true)) }?.code,
-                       .notSupported)
-        XCTAssertEqual(zmqError { _ = try self.makeSocket(.pub, SocketOptions(subscriptions: [[]])) }?.code,
-                       .notSupported)
+        XCTAssertEqual(
+            zmqError { _ = try self.makeSocket(.dealer, SocketOptions(routerMandatory: true)) }?.code,
+            .notSupported)
+        XCTAssertEqual(
+            zmqError { _ = try self.makeSocket(.pub, SocketOptions(subscriptions: [[]])) }?.code,
+            .notSupported)
         let push = try makeSocket(.push)
         XCTAssertEqual(zmqError { try push.subscribe([]) }?.code, .notSupported)
-        let tooLongID = zmqError { _ = try self.makeSocket(.dealer, SocketOptions(routingID: [UInt8](repeating: 1, count: 300))) }
+        let tooLongID = zmqError {
+            _ = try self.makeSocket(.dealer, SocketOptions(routingID: [UInt8](repeating: 1, count: 300)))
+        }
         XCTAssertEqual(tooLongID?.code, .invalidArgument)
         XCTAssertTrue(tooLongID?.description.contains("ZMQ_ROUTING_ID") ?? false)
     }
