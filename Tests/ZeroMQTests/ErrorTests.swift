@@ -51,6 +51,11 @@ final class ErrorTests: ZMQTestCase {
         XCTAssertEqual(zmqError { try push.connect("inproc://x") }?.code, .closed)
     }
 
+    func testEmptyMultipartMessageIsRejected() throws {
+        let push = try makeSocket(.push)
+        XCTAssertEqual(zmqError { _ = try push.send(parts: [], timeout: .zero) }?.code, .invalidArgument)
+    }
+
     func testRouterUnknownPeerIsHostUnreachableOnlyWithRouterMandatory() throws {
         let strict = try makeSocket(.router, SocketOptions(routerMandatory: true))
         XCTAssertEqual(zmqError { _ = try strict.send(parts: ["ghost".bytes, "x".bytes]) }?.code, .hostUnreachable)
