@@ -10,6 +10,7 @@ public struct SocketOptions: Sendable {
     /// Bounded by default (libzmq's default is forever), so shutting down never hangs on a vanished peer.
     public var linger: Duration
     /// Largest inbound message in bytes; a peer that sends a bigger one is disconnected. `nil` = unlimited.
+    /// Enforced on tcp and ipc connections only: inproc peers share the process and are not checked.
     public var maxMessageSize: Int?
     /// How often to send ZMTP heartbeat pings on each connection; `nil` = no heartbeats.
     public var heartbeatInterval: Duration?

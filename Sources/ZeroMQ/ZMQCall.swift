@@ -62,3 +62,16 @@ func zmqCheck(
         throw ZMQError(errno: EAGAIN, operation: operation())
     }
 }
+
+/// Runs a libzmq constructor (zmq_ctx_new, zmq_socket) that returns a handle, NULL meaning failure.
+@inline(__always)
+func zmqCreate(
+    _ operation: @autoclosure () -> String,
+    _ body: () -> UnsafeMutableRawPointer?
+) throws(ZMQError) -> UnsafeMutableRawPointer {
+    let result = try zmqCall(operation(), failedWhen: { $0 == nil }, body)
+    guard case .completed(let handle?) = result else {
+        throw ZMQError(errno: EAGAIN, operation: operation())
+    }
+    return handle
+}

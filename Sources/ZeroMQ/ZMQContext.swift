@@ -19,10 +19,7 @@ public final class ZMQContext: @unchecked Sendable {
                 code: .invalidArgument, operation: "ZMQContext(ioThreads: \(ioThreads))",
                 message: "a context needs at least one I/O thread")
         }
-        let created = try zmqCall("zmq_ctx_new()", failedWhen: { $0 == nil }) { zmq_ctx_new() }
-        guard case .completed(let handle?) = created else {
-            throw ZMQError(code: .other, operation: "zmq_ctx_new()", message: "libzmq could not create a context")
-        }
+        let handle = try zmqCreate("zmq_ctx_new()") { zmq_ctx_new() }
         do {
             try zmqCheck("zmq_ctx_set(ZMQ_IO_THREADS, \(ioThreads))") {
                 zmq_ctx_set(handle, ZMQ_IO_THREADS, Int32(clamping: ioThreads))

@@ -27,7 +27,8 @@ extension ZMQSocket {
     public func send(parts: [[UInt8]], timeout: Duration? = nil) throws(ZMQError) -> SendOutcome {
         let handle = try live("send(parts:)")
         guard let first = parts.first else {
-            throw ZMQError(code: .invalidArgument, operation: "send(parts:)", message: "a message needs at least one frame")
+            throw ZMQError(
+                code: .invalidArgument, operation: "send(parts:)", message: "a message needs at least one frame")
         }
         let firstFlags = parts.count > 1 ? ZMQ_SNDMORE : 0
         let queued = try untilDeadline(timeout, handle: handle, waitingFor: ZMQ_POLLOUT) { flags throws(ZMQError) in
@@ -113,9 +114,12 @@ extension ZMQSocket {
         return false
     }
 
+    /// One frame and whether more frames of the same message follow.
+    private typealias ReceivedFrame = (frame: [UInt8], more: Bool)
+
     /// Takes one frame off the socket, copying its bytes exactly once (out of libzmq's message into the array);
     /// `nil` means libzmq would block.
-    private static func receiveFrame(handle: SocketHandle, flags: Int32) throws(ZMQError) -> (frame: [UInt8], more: Bool)? {
+    private static func receiveFrame(handle: SocketHandle, flags: Int32) throws(ZMQError) -> ReceivedFrame? {
         // zmq_msg_t keeps small frames inline, so it needs one fixed address from init to close.
         var message = zmq_msg_t()
         return try withUnsafeMutablePointer(to: &message) { message throws(ZMQError) in

@@ -22,10 +22,7 @@ public final class ZMQSocket {
         guard !context.isClosed else {
             throw ZMQError(code: .closed, operation: operation, message: "the context is already closed")
         }
-        let created = try zmqCall(operation, failedWhen: { $0 == nil }) { zmq_socket(context.handle, kind.zmqType) }
-        guard case .completed(let raw?) = created else {
-            throw ZMQError(code: .other, operation: operation, message: "libzmq could not create a socket")
-        }
+        let raw = try zmqCreate(operation) { zmq_socket(context.handle, kind.zmqType) }
         let handle = SocketHandle(raw: raw)
         do {
             try options.apply(to: handle, kind: kind)
@@ -126,7 +123,8 @@ public final class ZMQSocket {
 
     private func requireSubscriber(_ operation: String) throws(ZMQError) {
         guard kind == .sub else {
-            throw ZMQError(code: .notSupported, operation: operation, message: "only SUB sockets subscribe, not \(kind)")
+            throw ZMQError(
+                code: .notSupported, operation: operation, message: "only SUB sockets subscribe, not \(kind)")
         }
     }
 }
