@@ -11,6 +11,7 @@ struct Bench: ParsableCommand {
         case mlp
         case env
         case codec
+        case zmq
     }
 
     @Argument(help: "What to measure: \(Target.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -26,6 +27,8 @@ struct Bench: ParsableCommand {
             }
         case .codec:
             print(try RolloutCodecBench.run())
+        case .zmq:
+            print(try ZeroMQBench.run())
         }
     }
 }
