@@ -83,6 +83,15 @@ public final class ActorService {
     /// Acts until the learner ends the run or `shouldStop` returns true.
     public func run(shouldStop: () -> Bool = { ShutdownSignal.isRequested }) throws -> ActorOutcome {
         defer { close() }
+        let outcome = try act(shouldStop: shouldStop)
+        // A finished learner settled all it had before announcing the end: only acks already on the way remain.
+        let grace: Duration = outcome == .runFinished ? .milliseconds(200) : .seconds(min(config.resendSeconds, 2))
+        try awaitAcknowledgements(within: grace)
+        onReport(report())
+        return outcome
+    }
+
+    private func act(shouldStop: () -> Bool) throws -> ActorOutcome {
         var lastReport = clock.now
         while !shouldStop() {
             if try receiveAvailable(wait: inbox.held == nil || !outbox.canSend) == .runFinished {
@@ -101,8 +110,16 @@ public final class ActorService {
             guard inbox.held != nil else { continue }
             collectAndSend()
         }
-        onReport(report())
         return .interrupted
+    }
+
+    /// Stops producing and gives the learner a bounded time to settle what is outstanding, so that a clean exit
+    /// leaves as few rollouts unaccounted as possible; what is still unacknowledged after it counts as dropped.
+    private func awaitAcknowledgements(within limit: Duration) throws {
+        let deadline = clock.now + limit
+        while outbox.unacknowledged > 0, clock.now < deadline {
+            _ = try receiveAvailable(wait: true)
+        }
     }
 
     private func collectAndSend() {
@@ -199,4 +216,23 @@ public struct ActorReport: Sendable {
     public var unacknowledged: Int
     public var resent: Int64
     public var rejected: [String: Int64]
+
+    /// Names of the figures in heartbeat stats.
+    public enum Key {
+        public static let produced = "produced"
+        public static let acknowledged = "acknowledged"
+        public static let unacknowledged = "unacknowledged"
+        public static let resent = "resent"
+        public static let rejectedPrefix = "rejected/"
+    }
+
+    /// The figures as heartbeat stats.
+    public var stats: [String: Double] {
+        var stats: [String: Double] = [
+            Key.produced: Double(produced), Key.acknowledged: Double(acknowledged),
+            Key.unacknowledged: Double(unacknowledged), Key.resent: Double(resent),
+        ]
+        for (label, count) in rejected { stats[Key.rejectedPrefix + label] = Double(count) }
+        return stats
+    }
 }

@@ -38,6 +38,8 @@ public final class LearnerService {
     private let started: ContinuousClock.Instant
     /// Wall-clock seconds of earlier incarnations of this run, restored from the checkpoint.
     private var earlierSeconds: Double = 0
+    /// Median policy lag in the last metrics interval.
+    private var lastMedianLag: Double?
 
     /// Sets up the learner, resuming from the newest complete checkpoint in `checkpointDirectory` if there is one.
     public init(config: TrainingConfig, runID: String, incarnation: UInt32, endpoints: LearnerEndpoints,
@@ -236,7 +238,7 @@ public final class LearnerService {
     private func report() -> LearnerReport {
         LearnerReport(version: learner.version, envSteps: progress.envSteps, queueDepth: intake.queue.count,
                       meanReturn: progress.returns.mean, episodes: progress.returns.episodesSeen,
-                      elapsedSeconds: elapsedSeconds, counters: intake.counters)
+                      elapsedSeconds: elapsedSeconds, counters: intake.counters, medianLag: lastMedianLag)
     }
 
     private func metrics(since mark: (time: ContinuousClock.Instant, steps: Int64)) -> [String: Double] {
@@ -258,6 +260,7 @@ public final class LearnerService {
         }
         if let lag = progress.takeLagSummary() {
             values["lag/median"] = lag.median
+            lastMedianLag = lag.median
             values["lag/mean"] = lag.mean
             values["lag/max"] = lag.max
         }
@@ -286,4 +289,32 @@ public struct LearnerReport: Sendable {
     public var episodes: Int
     public var elapsedSeconds: Double
     public var counters: LearnerCounters
+    /// Median policy lag of the rollouts consumed since the previous report.
+    public var medianLag: Double?
+
+    /// Names of the figures in heartbeat stats.
+    public enum Key {
+        public static let received = "received"
+        public static let consumed = "consumed"
+        public static let duplicates = "duplicates"
+        public static let droppedPrefix = "dropped/"
+        public static let meanReturn = "mean_return"
+        public static let episodes = "episodes"
+        public static let elapsedSeconds = "elapsed_seconds"
+        public static let updates = "updates"
+        public static let medianLag = "lag_median"
+    }
+
+    /// The figures as heartbeat stats.
+    public var stats: [String: Double] {
+        var stats: [String: Double] = [
+            Key.received: Double(counters.received), Key.consumed: Double(counters.consumed),
+            Key.duplicates: Double(counters.duplicates), Key.episodes: Double(episodes),
+            Key.elapsedSeconds: elapsedSeconds, Key.updates: Double(counters.updates),
+        ]
+        for (reason, count) in counters.dropped { stats[Key.droppedPrefix + reason.rawValue] = Double(count) }
+        if let meanReturn { stats[Key.meanReturn] = Double(meanReturn) }
+        if let medianLag { stats[Key.medianLag] = medianLag }
+        return stats
+    }
 }
