@@ -18,6 +18,7 @@ struct Actor: ParsableCommand {
     var weights: String
 
     func run() throws {
+        bootstrapLogging()
         ShutdownSignal.install()
         let service = try ActorService(
             config: try role.config(), runID: role.runID, actorID: id, incarnation: role.resolvedIncarnation,

@@ -18,6 +18,7 @@ struct Learner: ParsableCommand {
     var checkpoints: String
 
     func run() throws {
+        bootstrapLogging()
         ShutdownSignal.install()
         let service = try LearnerService(
             config: try role.config(), runID: role.runID, incarnation: role.resolvedIncarnation,

@@ -1,3 +1,4 @@
+import Logging
 import ShoalCore
 import ShoalEnvs
 import ShoalWire
@@ -48,9 +49,13 @@ public final class ActorService {
     private let dealer: ZMQSocket
     private let subscriber: ZMQSocket
     private let clock = ContinuousClock()
+    private var log: Logger
 
     public init(config: TrainingConfig, runID: String, actorID: UInt32, incarnation: UInt32,
                 endpoints: ActorEndpoints) throws {
+        log = Logger(label: "shoal.actor")
+        log[metadataKey: "actor"] = "\(actorID)"
+        log[metadataKey: "incarnation"] = "\(incarnation)"
         self.config = config
         self.runID = runID
         self.actorID = actorID
@@ -105,6 +110,7 @@ public final class ActorService {
             }
             guard outbox.canSend else { continue }
             if let weights = inbox.takePending() {
+                if nextSeq == 0 { log.info("first weights", metadata: ["version": "\(weights.stamp)"]) }
                 collector.adopt(parameters: weights.parameters, version: weights.version)
             }
             guard inbox.held != nil else { continue }
@@ -190,6 +196,7 @@ public final class ActorService {
     /// reconnect), so send them all again; the learner discards copies it already has.
     private func resendIfSilent() {
         guard outbox.unacknowledged > 0, clock.now - lastAck >= .seconds(config.resendSeconds) else { return }
+        log.notice("no ack: re-sending", metadata: ["rollouts": "\(outbox.unacknowledged)"])
         for frame in outbox.framesToResend() { _ = try? dealer.send(frame, timeout: .zero) }
         lastAck = clock.now
     }

@@ -1,3 +1,4 @@
+import Logging
 import ShoalCore
 import ShoalWire
 import ZeroMQ
@@ -40,6 +41,7 @@ public final class LearnerService {
     private var earlierSeconds: Double = 0
     /// Median policy lag in the last metrics interval.
     private var lastMedianLag: Double?
+    private var log = Logger(label: "shoal.learner")
 
     /// Sets up the learner, resuming from the newest complete checkpoint in `checkpointDirectory` if there is one.
     public init(config: TrainingConfig, runID: String, incarnation: UInt32, endpoints: LearnerEndpoints,
@@ -53,13 +55,15 @@ public final class LearnerService {
         learner = ImpalaLearner(network: network, settings: config.learnerSettings)
         checkpoints = CheckpointStore(directory: checkpointDirectory, keep: config.keepCheckpoints)
         var counters = LearnerCounters()
-        if let loaded = try checkpoints.loadLatest() {
+        log[metadataKey: "incarnation"] = "\(incarnation)"
+        if let loaded = try checkpoints.loadLatest(onSkip: { [log] in log.warning("skipped checkpoint: \($0)") }) {
             let state = loaded.state
             try learner.restore(version: state.version, parameters: state.parameters,
                                 optimizerTensors: state.optimizerTensors, optimizerScalars: state.optimizerScalars)
             counters = LearnerCounters(named: state.counters)
             progress.envSteps = state.counters["env_steps"] ?? 0
             earlierSeconds = Double(state.counters["elapsed_ms"] ?? 0) / 1000
+            log.info("resumed", metadata: ["checkpoint": "\(loaded.file.path)", "version": "\(state.version)"])
         }
         intake = RolloutIntake(maxPolicyLag: UInt64(config.maxPolicyLag), capacity: config.learnerQueueCapacity,
                                counters: counters)
@@ -116,6 +120,8 @@ public final class LearnerService {
         try saveCheckpoint()
         onMetrics(progress.envSteps, metrics(since: metricsMark))
         onReport(report())
+        log.info("stopped", metadata: ["outcome": "\(outcome)", "version": "\(learner.version)",
+                                         "env_steps": "\(progress.envSteps)"])
         if case .finished(let reason) = outcome {
             broadcast(.control(Control(runID: runID, command: .shutdown, reason: reason.rawValue)))
         }
