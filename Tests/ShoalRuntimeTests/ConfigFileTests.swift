@@ -42,6 +42,7 @@ final class ConfigFileTests: XCTestCase {
     func testBadFilesNameTheFieldTheValueAndTheLine() {
         let cases: [(yaml: String, field: String, value: String, code: ConfigError.Code)] = [
             ("learningrate: 0.1", "learningrate", "0.1", .unknownField),
+            ("lr: {a: 1}", "lr", "{a: 1}", .unknownField),
             ("learningRate: fast", "learningRate", "fast", .invalidValue),
             ("learningRate: -1", "learningRate", "-1", .invalidValue),
             ("learningRate: .nan", "learningRate", ".nan", .invalidValue),
@@ -69,9 +70,11 @@ final class ConfigFileTests: XCTestCase {
     }
 
     func testDuplicateFieldsAreRejected() {
-        XCTAssertThrowsError(try TrainingConfig(yaml: "seed: 1\nseed: 2\n")) { error in
+        XCTAssertThrowsError(try TrainingConfig(yaml: "seed: 1\nname: x\nseed: 2\n", source: "twice.yaml")) { error in
             guard let error = error as? ConfigError else { return XCTFail("\(error)") }
-            XCTAssertTrue(error.description.contains("seed"), error.description)
+            XCTAssertEqual(error.code, .unreadableFile)
+            XCTAssertEqual(error.field, "twice.yaml")
+            XCTAssertTrue(error.description.contains("'seed'"), error.description)
         }
     }
 

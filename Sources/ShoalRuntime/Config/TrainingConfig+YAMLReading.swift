@@ -32,12 +32,11 @@ extension TrainingConfig {
                 let key = keyNode.scalar?.string ?? Self.describe(keyNode)
                 let line = keyNode.mark?.line
                 let shown = Self.describe(valueNode)
-                if let earlier = written[key] {
-                    throw ConfigError(.invalidValue, field: key, value: shown,
-                                      reason: "given twice (first at line \(earlier.line ?? 0))")
-                        .located(in: source, line: line)
+                written[key] = (shown, line)  // Yams has already rejected keys given twice
+                guard Self.allKeys.contains(key) else {
+                    fields[key] = shown  // left for decode(_:), which rejects it listing the known fields
+                    continue
                 }
-                written[key] = (shown, line)
                 do throws(ConfigError) {
                     fields[key] = try Self.jsonValue(of: valueNode, field: key)
                 } catch {
@@ -75,7 +74,7 @@ extension TrainingConfig {
     private static func describe(_ node: Node) -> String {
         switch node {
         case .scalar(let scalar): return scalar.string
-        case .alias(let alias): return "*\(alias.anchor)"
+        case .alias(let alias): return "*\(alias.anchor.rawValue)"
         case .sequence(let sequence): return "[" + sequence.map(describe).joined(separator: ", ") + "]"
         case .mapping(let mapping):
             return "{" + mapping.map { "\(describe($0.key)): \(describe($0.value))" }.joined(separator: ", ") + "}"
