@@ -21,7 +21,7 @@ struct Actor: ParsableCommand {
         bootstrapLogging()
         ShutdownSignal.install()
         let service = try ActorService(
-            config: try role.config(), runID: role.runID, actorID: id, incarnation: role.resolvedIncarnation,
+            config: try role.resolvedConfig(), runID: role.runID, actorID: id, incarnation: role.resolvedIncarnation,
             endpoints: ActorEndpoints(learner: learner, weights: weights))
         let outcome = try service.run()
         print("actor \(id): \(outcome)")

@@ -21,7 +21,7 @@ struct Learner: ParsableCommand {
         bootstrapLogging()
         ShutdownSignal.install()
         let service = try LearnerService(
-            config: try role.config(), runID: role.runID, incarnation: role.resolvedIncarnation,
+            config: try role.resolvedConfig(), runID: role.runID, incarnation: role.resolvedIncarnation,
             endpoints: LearnerEndpoints(rollouts: rollouts, weights: weights), checkpointDirectory: checkpoints)
         let outcome = try service.run()
         print("learner: \(outcome) at version \(service.version)")

@@ -7,6 +7,9 @@ struct RoleOptions: ParsableArguments {
     @Option(help: "Run id; messages from other runs are refused.")
     var runID: String
 
+    @Option(help: "YAML config file (fields of TrainingConfig); defaults for fields it leaves out.")
+    var config: String?
+
     @Option(name: .customLong("set"), parsing: .singleValue,
             help: ArgumentHelp("Override a config field.", valueName: "key=value"))
     var overrides: [String] = []
@@ -14,13 +17,9 @@ struct RoleOptions: ParsableArguments {
     @Option(help: "Incarnation of this process (default: $SHOAL_INCARNATION, else 1).")
     var incarnation: UInt32?
 
-    /// The config with overrides applied.
-    func config() throws -> TrainingConfig {
-        do {
-            return try TrainingConfig().applying(overrides: overrides)
-        } catch {
-            throw ValidationError(error.description)
-        }
+    /// The config file (or the default) with overrides applied.
+    func resolvedConfig() throws -> TrainingConfig {
+        try TrainingConfig.resolve(file: config, overrides: overrides)
     }
 
     /// This process's incarnation: the flag, else what the supervisor set, else 1.

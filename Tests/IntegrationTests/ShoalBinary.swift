@@ -1,18 +1,9 @@
 import Foundation
-import XCTest
 
-/// The `shoal` executable built beside the test bundle, and helpers to run it as a real child process.
+/// The `shoal` executable that `swift build` put beside the test binary (the IntegrationTests target depends on it).
 enum ShoalBinary {
-    /// Path of the `shoal` executable in the build products folder.
     static var url: URL {
-        let products = Bundle.main.bundleURL.deletingLastPathComponent()
-        let candidate = products.appendingPathComponent("shoal")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        // xctest bundles run from <products>/<Package>PackageTests.xctest on Linux.
-        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            let sibling = bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("shoal")
-            if FileManager.default.isExecutableFile(atPath: sibling.path) { return sibling }
-        }
-        return candidate
+        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return testBinary.deletingLastPathComponent().appendingPathComponent("shoal")
     }
 }
