@@ -17,12 +17,18 @@ struct Learner: ParsableCommand {
     @Option(help: "Directory of this run's checkpoints; the learner resumes from the newest complete one.")
     var checkpoints: String
 
+    @Option(help: "JSON-lines file the learner appends metrics to.")
+    var metrics: String?
+
     func run() throws {
         bootstrapLogging()
         ShutdownSignal.install()
         let service = try LearnerService(
             config: try role.resolvedConfig(), runID: role.runID, incarnation: role.resolvedIncarnation,
             endpoints: LearnerEndpoints(rollouts: rollouts, weights: weights), checkpointDirectory: checkpoints)
+        let metricsWriter = try metrics.map { path throws(RunError) in try MetricsWriter(path: path) }
+        defer { metricsWriter?.close() }
+        service.onMetrics = { step, values in try? metricsWriter?.record(values, step: Int(step)) }
         let outcome = try service.run()
         print("learner: \(outcome) at version \(service.version)")
     }

@@ -58,7 +58,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Actor processes in single-node mode.
     public var actors = 2
     /// Rollouts an actor may have sent but not yet acknowledged (the learner's credit per actor).
-    public var creditsPerActor = 4
+    public var creditsPerActor = 2
     /// Rollouts the learner queues at most; beyond it the oldest is dropped and counted as buffer_overflow.
     public var learnerQueueCapacity = 64
     /// Rollouts acted by weights more than this many versions behind the learner are dropped as stale.
