@@ -96,6 +96,21 @@ final class MessageValidatorTests: XCTestCase {
         }
     }
 
+    /// A step both terminated and truncated is not bootstrapped, so it is not listed with the truncated ones.
+    func testTruncatedAndTerminatedStepIsNotListed() throws {
+        let validator = MessageValidator(limits: WireLimits(runID: Fixtures.runID, network: Fixtures.cartPole))
+        var rollout = Fixtures.rollout(network: Fixtures.cartPole)
+        let terminatedStep = try XCTUnwrap(rollout.terminated.firstIndex(of: true))
+        rollout.truncated[terminatedStep] = true
+        XCTAssertNil(wireError { try validator.validate(rollout) })
+
+        var listed = rollout
+        listed.truncatedIndices = (listed.truncatedIndices + [Int32(terminatedStep)]).sorted()
+        let size = rollout.observationSize
+        listed.truncatedObservations += [Float](repeating: 0, count: size)
+        XCTAssertEqual(wireError { try validator.validate(listed) }?.reason, .inconsistent("truncatedIndices"))
+    }
+
     func testRefusesWeightsWhoseSizeDoesNotFitTheirNetwork() {
         let validator = MessageValidator(limits: WireLimits(runID: Fixtures.runID, network: Fixtures.cartPole))
         let network = Fixtures.cartPole

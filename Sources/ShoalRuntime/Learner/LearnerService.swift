@@ -162,7 +162,7 @@ public final class LearnerService {
         do {
             try validator.validate(message)
         } catch {
-            intake.reject(label: error.reason.label, wasRollout: message.kind == .rollout)
+            reject(message, because: error)
             return
         }
         switch message {
@@ -182,6 +182,20 @@ public final class LearnerService {
         default:
             intake.reject(label: "unexpected_\(message.kind.rawValue)", wasRollout: false)
         }
+    }
+
+    /// Counts and logs (once per reason) a decoded message that failed validation. A rollout of this run is
+    /// also settled as dropped, and acknowledged, so its actor does not re-send it forever.
+    private func reject(_ message: WireMessage, because error: WireError) {
+        let label = error.reason.label
+        if intake.counters.rejected[label] == nil {
+            log.warning("rejected message", metadata: ["kind": "\(message.kind.rawValue)", "reason": "\(error)"])
+        }
+        guard case .rollout(let rollout) = message, rollout.origin.runID == runID else {
+            intake.reject(label: label, wasRollout: message.kind == .rollout)
+            return
+        }
+        sendAcks(to: intake.dropMalformed(rollout, label: label))
     }
 
     // MARK: - Updating
@@ -276,6 +290,7 @@ public final class LearnerService {
         values["queue/consumed"] = Double(counters.consumed)
         values["queue/duplicates"] = Double(counters.duplicates)
         for (reason, count) in counters.dropped { values["queue/dropped_\(reason.rawValue)"] = Double(count) }
+        for (label, count) in counters.rejected { values["queue/rejected_\(label)"] = Double(count) }
         return values
     }
 

@@ -39,6 +39,21 @@ struct RolloutIntake {
         }
     }
 
+    /// Settles a decodable but invalid rollout as dropped (malformed) unless it was seen before; returns the
+    /// incarnation owed an ack.
+    mutating func dropMalformed(_ rollout: Rollout, label: String) -> Set<ActorIncarnation> {
+        reject(label: label, wasRollout: true)
+        let source = Self.source(of: rollout)
+        guard seen[source, default: SeqTracker()].insert(rollout.origin.seq) else {
+            // Already settled: undo the drop, this copy is only a duplicate.
+            counters.dropped[.malformed, default: 1] -= 1
+            counters.duplicates += 1
+            return [source]
+        }
+        settled[source, default: SeqTracker()].insert(rollout.origin.seq)
+        return [source]
+    }
+
     /// Takes in a valid rollout; returns the incarnations whose settled set changed (they are owed an ack).
     mutating func admit(_ rollout: Rollout, learnerVersion: UInt64) -> Set<ActorIncarnation> {
         counters.received += 1

@@ -86,7 +86,8 @@ extension MessageValidator {
             .outOfRange("actions"), "actions[\(bad)] is \(actions[bad]), not an index below \(actionCount)")
     }
 
-    /// `truncatedIndices` must list exactly the steps flagged truncated, in increasing order.
+    /// `truncatedIndices` must list exactly the steps flagged truncated and not terminated (those whose return is
+    /// bootstrapped), in increasing order.
     private func checkTruncation(of rollout: Rollout) throws(WireError) {
         var previous = -1
         for index in rollout.truncatedIndices.map({ Int($0) }) {
@@ -96,16 +97,17 @@ extension MessageValidator {
                     "truncatedIndices holds \(index) after \(previous); they must increase and stay below "
                         + "\(rollout.truncated.count)")
             }
-            guard rollout.truncated[index] else {
-                throw WireError(.inconsistent("truncatedIndices"), "step \(index) is listed but not flagged truncated")
+            guard rollout.truncated[index], !rollout.terminated[index] else {
+                throw WireError(
+                    .inconsistent("truncatedIndices"), "step \(index) is listed but not truncated-and-not-terminated")
             }
             previous = index
         }
-        let flagged = rollout.truncated.count(where: { $0 })
+        let flagged = zip(rollout.truncated, rollout.terminated).count(where: { $0 && !$1 })
         guard flagged == rollout.truncatedIndices.count else {
             throw WireError(
                 .inconsistent("truncatedIndices"),
-                "\(flagged) steps are flagged truncated but \(rollout.truncatedIndices.count) are listed")
+                "\(flagged) steps are truncated and not terminated but \(rollout.truncatedIndices.count) are listed")
         }
     }
 
