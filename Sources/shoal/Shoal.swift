@@ -4,6 +4,6 @@ import ArgumentParser
 struct Shoal: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Distributed actor-learner reinforcement learning (IMPALA / V-trace).",
-        subcommands: [Train.self, Bench.self]
+        subcommands: [Train.self, Bench.self, Supervise.self, Probe.self]
     )
 }
