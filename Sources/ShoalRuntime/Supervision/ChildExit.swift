@@ -24,6 +24,14 @@ public enum ChildExit: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The description, with why the supervisor killed the child when it did: "signal 9 (killed: no heartbeat
+    /// for 5.0 s)".
+    func description(killedBecause reason: String?) -> String {
+        guard let reason else { return description }
+        if case .signalled(let signal) = self { return "signal \(signal) (killed: \(reason))" }
+        return "\(description) (killed: \(reason))"
+    }
+
     /// Decodes a `waitpid` status word (the WIFEXITED / WEXITSTATUS / WTERMSIG macros, which Swift cannot import).
     init(waitStatus status: Int32) {
         let terminatingSignal = status & 0x7f

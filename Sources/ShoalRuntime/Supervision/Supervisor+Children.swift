@@ -76,7 +76,7 @@ extension Supervisor {
     func killSilentChildren(now: ContinuousClock.Instant) {
         for index in children.indices {
             let child = children[index]
-            guard let pid = child.pid, child.killReason == nil, let startedAt = child.startedAt else { continue }
+            guard child.pid != nil, child.killReason == nil, let startedAt = child.startedAt else { continue }
             let reason: String
             if let lastHeartbeat = child.lastHeartbeatAt {
                 guard now - lastHeartbeat > settings.heartbeatTimeout else { continue }
@@ -85,10 +85,16 @@ extension Supervisor {
                 guard now - startedAt > settings.startupTimeout else { continue }
                 reason = "no first heartbeat within \(formatSeconds(settings.startupTimeout))"
             }
-            log.warning("killing \(child.spec.name) (pid \(pid)): \(reason)")
-            children[index].killReason = reason
-            send(SIGKILL, to: pid)
+            kill(index, because: reason)
         }
+    }
+
+    /// Sends SIGKILL to child `index`, remembering why for its exit description.
+    func kill(_ index: Int, because reason: String) {
+        guard let pid = children[index].pid else { return }
+        log.warning("killing \(children[index].spec.name) (pid \(pid)): \(reason)")
+        children[index].killReason = reason
+        send(SIGKILL, to: pid)
     }
 
     /// Starts the children whose backoff has expired.
@@ -123,7 +129,7 @@ extension Supervisor {
 
     /// Notes that child `index`'s incarnation is gone and how, and returns that description.
     func endIncarnation(_ index: Int, _ exit: ChildExit) -> String {
-        let description = children[index].killReason.map { "\(exit) (killed: \($0))" } ?? exit.description
+        let description = exit.description(killedBecause: children[index].killReason)
         children[index].pid = nil
         children[index].killReason = nil
         children[index].lastExit = description
@@ -152,8 +158,8 @@ extension Supervisor {
     /// Signals the child's whole process group (so its own children get it too), or the child alone if it left
     /// its group.
     func send(_ signal: Int32, to pid: Int32) {
-        if kill(-pid, signal) != 0 {
-            kill(pid, signal)
+        if Glibc.kill(-pid, signal) != 0 {
+            Glibc.kill(pid, signal)
         }
     }
 }

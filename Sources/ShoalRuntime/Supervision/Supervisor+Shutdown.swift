@@ -1,9 +1,9 @@
 import Glibc
 
 extension Supervisor {
-    /// Stops every child, stage by stage (actors, then the learner): SIGTERM, up to the stage's grace period to exit,
-    /// then SIGKILL; everything is reaped before it returns. Pending restarts are cancelled. A further shutdown
-    /// request (a second Ctrl-C) cuts the remaining grace periods short.
+    /// Stops every child, stage by stage (actors, then the learner): SIGTERM, then SIGKILL for each child still
+    /// running after its own grace period; a stage is over once all its children are reaped. Pending restarts are
+    /// cancelled. A further shutdown request (a second Ctrl-C) cuts the remaining grace periods short.
     func stopAll() {
         for index in children.indices where children[index].state == .backingOff {
             children[index].state = .stopped
@@ -13,7 +13,6 @@ extension Supervisor {
         for stage in Set(children.map(\.spec.shutdownStage)).sorted() {
             let members = children.indices.filter { children[$0].spec.shutdownStage == stage && children[$0].pid != nil }
             guard !members.isEmpty else { continue }
-            let grace = members.map { children[$0].spec.shutdownGrace }.max() ?? .zero
             log.info("stopping \(members.map { children[$0].spec.name }.joined(separator: ", "))")
             for index in members {
                 guard let pid = children[index].pid else { continue }
@@ -21,22 +20,26 @@ extension Supervisor {
                 // A stopped child only acts on SIGTERM once continued.
                 send(SIGCONT, to: pid)
             }
-            let deadline = ContinuousClock.now + grace
-            while !hurry, members.contains(where: { children[$0].pid != nil }), ContinuousClock.now < deadline {
+            let termSent = ContinuousClock.now
+            while true {
+                reapDuringShutdown(children.indices, blocking: false)
+                let running = members.filter { children[$0].pid != nil }
+                for index in running where children[index].killReason == nil {
+                    let grace = children[index].spec.shutdownGrace
+                    guard hurry || ContinuousClock.now - termSent >= grace else { continue }
+                    kill(index, because: hurry
+                        ? "shutdown hurried by a second request" : "still running \(formatSeconds(grace)) after SIGTERM")
+                }
+                if running.allSatisfy({ children[$0].killReason != nil }) {
+                    // Only SIGKILLed children are left, and SIGKILL cannot be ignored: waiting for them is bounded.
+                    reapDuringShutdown(running, blocking: true)
+                    break
+                }
                 // Short waits: how quickly an exit is noticed adds to the whole shutdown.
                 receiveHeartbeats(waitingUpTo: min(settings.pollInterval, .milliseconds(10)))
-                reapDuringShutdown(children.indices, blocking: false)
                 if ContinuousClock.now >= nextStatusWrite { writeStatus(state: .running) }
-                hurry = newShutdownRequest() != nil
+                hurry = hurry || newShutdownRequest() != nil
             }
-            for index in members {
-                guard let pid = children[index].pid else { continue }
-                children[index].killReason = hurry
-                    ? "shutdown hurried by a second request" : "still running \(formatSeconds(grace)) after SIGTERM"
-                log.warning("killing \(children[index].spec.name) (pid \(pid)): \(children[index].killReason!)")
-                send(SIGKILL, to: pid)
-            }
-            reapDuringShutdown(members, blocking: true)
         }
     }
 
