@@ -13,9 +13,14 @@ struct Supervise: ParsableCommand {
 
             PLAN is YAML or JSON; times in seconds; only children, name, role and command are required:
 
-              runID: demo                        # default: the run directory's name
-              heartbeatTimeout: 10               # startupTimeout: 60, pollInterval: 0.1, statusInterval: 0.5
-              restart: {maxRestarts: 5, window: 60, initialBackoff: 0.25, maxBackoff: 8, jitter: 0.2}
+              runID: demo                    # default: the run directory's name
+              heartbeatTimeout: 10
+              startupTimeout: 60             # until the first heartbeat
+              pollInterval: 0.1
+              statusInterval: 0.5
+              heartbeatEndpoint: tcp://*:5599   # default: ipc in the run dir
+              restart: {maxRestarts: 5, window: 60, initialBackoff: 0.25,
+                        maxBackoff: 8, jitter: 0.2}
               children:
                 - {name: learner, role: learner, command: [shoal, learner]}
                 - name: actor-0
@@ -23,8 +28,8 @@ struct Supervise: ParsableCommand {
                   id: 0
                   command: [shoal, actor, --id, "0"]
                   environment: {KEY: value}
-                  onCleanExit: stayStopped       # completeRun | restart | stayStopped
-                  onGiveUp: continueWithout      # failRun | continueWithout
+                  onCleanExit: stayStopped   # completeRun | restart | stayStopped
+                  onGiveUp: continueWithout  # failRun | continueWithout
                   shutdownStage: 0
                   shutdownGrace: 5
                   restart: {maxRestarts: 10}

@@ -1,7 +1,9 @@
 extension ChildSpec {
     /// Throws `.invalidSpec` naming the first field that cannot work.
     func validate() throws(SupervisionError) {
-        func fail(_ reason: String) -> SupervisionError { SupervisionError(.invalidSpec, subject: name, reason: reason) }
+        func fail(_ reason: String) -> SupervisionError {
+            SupervisionError(.invalidSpec, subject: name, reason: reason)
+        }
         guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
             throw fail("the name must be non-empty and usable as a file name")
         }

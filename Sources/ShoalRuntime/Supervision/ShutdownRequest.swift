@@ -20,7 +20,7 @@ public final class ShutdownRequest: Sendable {
 
 /// SIGINT and SIGTERM turned into shutdown requests. The handler only bumps atomics, which is async-signal-safe; the
 /// supervisor's loop, which wakes every poll interval, reads them.
-enum ShutdownSignals {
+enum SupervisorSignals {
     /// Signals delivered since the process started.
     static var count: Int { deliveredCount.load(ordering: .acquiring) }
     /// The most recent of them.

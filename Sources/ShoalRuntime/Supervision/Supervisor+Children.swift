@@ -36,8 +36,8 @@ extension Supervisor {
     /// Takes every heartbeat that arrives within `timeout` and marks its child alive.
     func receiveHeartbeats(waitingUpTo timeout: Duration) {
         for heartbeat in inbox.receive(waitingUpTo: timeout) {
-            guard let index = children.firstIndex(where: { $0.spec.role == heartbeat.role && $0.spec.id == heartbeat.id })
-            else {
+            let sender = children.firstIndex { $0.spec.role == heartbeat.role && $0.spec.id == heartbeat.id }
+            guard let index = sender else {
                 staleHeartbeats["unknown_child", default: 0] += 1
                 continue
             }
@@ -137,7 +137,9 @@ extension Supervisor {
     }
 
     /// Backs the child off before its next start, or gives up on it once its restart budget is spent.
-    private func scheduleRestart(_ index: Int, after exit: String, now: ContinuousClock.Instant) -> SupervisionOutcome? {
+    private func scheduleRestart(
+        _ index: Int, after exit: String, now: ContinuousClock.Instant
+    ) -> SupervisionOutcome? {
         let spec = children[index].spec
         switch children[index].budget.recordExit(at: now, using: &randomness) {
         case .restart(let delay):

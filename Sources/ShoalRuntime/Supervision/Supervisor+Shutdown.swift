@@ -11,7 +11,9 @@ extension Supervisor {
         }
         var hurry = false
         for stage in Set(children.map(\.spec.shutdownStage)).sorted() {
-            let members = children.indices.filter { children[$0].spec.shutdownStage == stage && children[$0].pid != nil }
+            let members = children.indices.filter {
+                children[$0].spec.shutdownStage == stage && children[$0].pid != nil
+            }
             guard !members.isEmpty else { continue }
             log.info("stopping \(members.map { children[$0].spec.name }.joined(separator: ", "))")
             for index in members {
@@ -27,8 +29,9 @@ extension Supervisor {
                 for index in running where children[index].killReason == nil {
                     let grace = children[index].spec.shutdownGrace
                     guard hurry || ContinuousClock.now - termSent >= grace else { continue }
-                    kill(index, because: hurry
-                        ? "shutdown hurried by a second request" : "still running \(formatSeconds(grace)) after SIGTERM")
+                    let reason = hurry
+                        ? "shutdown hurried by a second request" : "still running \(formatSeconds(grace)) after SIGTERM"
+                    kill(index, because: reason)
                 }
                 if running.allSatisfy({ children[$0].killReason != nil }) {
                     // Only SIGKILLed children are left, and SIGKILL cannot be ignored: waiting for them is bounded.

@@ -79,10 +79,10 @@ public final class Supervisor {
     public func run() -> SupervisionOutcome {
         precondition(!hasRun, "Supervisor.run() called twice")
         hasRun = true
-        let previousHandlers = settings.handlesSignals ? ShutdownSignals.install() : []
-        defer { ShutdownSignals.restore(previousHandlers) }
+        let previousHandlers = settings.handlesSignals ? SupervisorSignals.install() : []
+        defer { SupervisorSignals.restore(previousHandlers) }
         shutdownRequestsSeen = shutdownRequest.count
-        signalsSeen = ShutdownSignals.count
+        signalsSeen = SupervisorSignals.count
         log.info("supervising \(children.count) children; heartbeats on \(inbox.endpoint)")
 
         var outcome = startAll()
@@ -123,10 +123,10 @@ public final class Supervisor {
     /// Why to stop, if a signal arrived or `ShutdownRequest.request()` was called since last asked.
     func newShutdownRequest() -> String? {
         let requests = shutdownRequest.count
-        let signals = ShutdownSignals.count
+        let signals = SupervisorSignals.count
         defer { (shutdownRequestsSeen, signalsSeen) = (requests, signals) }
         if signals > signalsSeen {
-            return ShutdownSignals.lastSignal == SIGINT ? "received SIGINT" : "received SIGTERM"
+            return SupervisorSignals.lastSignal == SIGINT ? "received SIGINT" : "received SIGTERM"
         }
         return requests > shutdownRequestsSeen ? "shutdown requested" : nil
     }
