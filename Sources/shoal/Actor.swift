@@ -19,7 +19,7 @@ struct Actor: ParsableCommand {
 
     func run() throws {
         bootstrapLogging()
-        ShutdownSignal.install()
+        TerminationSignals.install()
         let service = try ActorService(
             config: try role.resolvedConfig(), runID: role.runID, actorID: id, incarnation: role.resolvedIncarnation,
             endpoints: ActorEndpoints(learner: learner, weights: weights))

@@ -22,7 +22,7 @@ struct Learner: ParsableCommand {
 
     func run() throws {
         bootstrapLogging()
-        ShutdownSignal.install()
+        TerminationSignals.install()
         let service = try LearnerService(
             config: try role.resolvedConfig(), runID: role.runID, incarnation: role.resolvedIncarnation,
             endpoints: LearnerEndpoints(rollouts: rollouts, weights: weights), checkpointDirectory: checkpoints)

@@ -86,7 +86,7 @@ public final class ActorService {
     }
 
     /// Acts until the learner ends the run or `shouldStop` returns true.
-    public func run(shouldStop: () -> Bool = { ShutdownSignal.isRequested }) throws -> ActorOutcome {
+    public func run(shouldStop: () -> Bool = { TerminationSignals.stopRequested }) throws -> ActorOutcome {
         defer { close() }
         let outcome = try act(shouldStop: shouldStop)
         // A finished learner settled all it had before announcing the end: only acks already on the way remain.

@@ -84,7 +84,7 @@ public final class LearnerService {
     public var version: UInt64 { learner.version }
 
     /// Serves until a stop condition holds or `shouldStop` returns true, then checkpoints and closes its sockets.
-    public func run(shouldStop: () -> Bool = { ShutdownSignal.isRequested }) throws -> LearnerOutcome {
+    public func run(shouldStop: () -> Bool = { TerminationSignals.stopRequested }) throws -> LearnerOutcome {
         defer { close() }
         publishWeights()
         var lastReport = clock.now

@@ -55,6 +55,7 @@ extension Supervisor {
                 "env_steps": Double(heartbeat.environmentSteps),
                 "queue_depth": Double(heartbeat.queueDepth),
             ]) { sent, _ in sent }
+            onHeartbeat(child.spec, heartbeat)
             if child.state == .starting {
                 children[index].state = .running
                 log.info("\(child.spec.name) is up (pid \(heartbeat.pid), incarnation \(heartbeat.incarnation))")
@@ -130,6 +131,7 @@ extension Supervisor {
     /// Notes that child `index`'s incarnation is gone and how, and returns that description.
     func endIncarnation(_ index: Int, _ exit: ChildExit) -> String {
         let description = exit.description(killedBecause: children[index].killReason)
+        onExit(children[index].spec, children[index].incarnation, exit)
         children[index].pid = nil
         children[index].killReason = nil
         children[index].lastExit = description

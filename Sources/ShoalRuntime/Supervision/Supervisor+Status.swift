@@ -1,23 +1,19 @@
 import Foundation
-import ShoalCore
 
 extension Supervisor {
     /// The run as status.json describes it right now.
     func currentStatus(state: RunState, outcome: String? = nil, endedAt: Double? = nil) -> RunStatus {
         RunStatus(
             runID: settings.runID, state: state, startedAt: startedAtUnixTime, endedAt: endedAt, outcome: outcome,
-            supervisorPID: getpid(), processes: children.map(\.status))
+            supervisorPID: getpid(), processes: children.map(\.status), accounting: accounting())
     }
 
     /// Replaces status.json atomically. A failed write is logged, not fatal: the children matter more than the
     /// report, and the next write may succeed.
     func writeStatus(state: RunState, outcome: String? = nil, endedAt: Double? = nil) {
         nextStatusWrite = .now + settings.statusInterval
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
-            let bytes = try encoder.encode(currentStatus(state: state, outcome: outcome, endedAt: endedAt))
-            try AtomicFile.replace(settings.statusPath, with: Array(bytes))
+            try currentStatus(state: state, outcome: outcome, endedAt: endedAt).write(to: settings.statusPath)
         } catch {
             log.error("cannot write \(settings.statusPath): \(error)")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Logging
+import ShoalWire
 import ZeroMQ
 
 /// Runs a set of child processes for one run on one host: spawns them, watches their exits and heartbeats, restarts
@@ -17,6 +18,13 @@ public final class Supervisor {
     /// Heartbeats ignored so far, by reason: wire rejections (malformed, wrong run id...), "unknown_child" (no
     /// child has that role and id) and "stale" (from an incarnation that is no longer current).
     public var ignoredHeartbeats: [String: Int] { inbox.rejected.merging(staleHeartbeats) { $0 + $1 } }
+
+    /// Called on the supervisor's thread with every heartbeat accepted from a current child incarnation.
+    public var onHeartbeat: (ChildSpec, Heartbeat) -> Void = { _, _ in }
+    /// Called on the supervisor's thread when a child incarnation ends, with its incarnation number and exit.
+    public var onExit: (ChildSpec, UInt32, ChildExit) -> Void = { _, _, _ in }
+    /// The rollout accounting written into status.json.
+    public var accounting: () -> RolloutAccounting = { RolloutAccounting() }
 
     var children: [SupervisedChild]
     let inbox: HeartbeatInbox
@@ -79,10 +87,10 @@ public final class Supervisor {
     public func run() -> SupervisionOutcome {
         precondition(!hasRun, "Supervisor.run() called twice")
         hasRun = true
-        let previousHandlers = settings.handlesSignals ? SupervisorSignals.install() : []
-        defer { SupervisorSignals.restore(previousHandlers) }
+        let previousHandlers = settings.handlesSignals ? TerminationSignals.install() : []
+        defer { TerminationSignals.restore(previousHandlers) }
         shutdownRequestsSeen = shutdownRequest.count
-        signalsSeen = SupervisorSignals.count
+        signalsSeen = TerminationSignals.count
         log.info("supervising \(children.count) children; heartbeats on \(inbox.endpoint)")
 
         var outcome = startAll()
@@ -123,10 +131,10 @@ public final class Supervisor {
     /// Why to stop, if a signal arrived or `ShutdownRequest.request()` was called since last asked.
     func newShutdownRequest() -> String? {
         let requests = shutdownRequest.count
-        let signals = SupervisorSignals.count
+        let signals = TerminationSignals.count
         defer { (shutdownRequestsSeen, signalsSeen) = (requests, signals) }
         if signals > signalsSeen {
-            return SupervisorSignals.lastSignal == SIGINT ? "received SIGINT" : "received SIGTERM"
+            return TerminationSignals.lastSignal == SIGINT ? "received SIGINT" : "received SIGTERM"
         }
         return requests > shutdownRequestsSeen ? "shutdown requested" : nil
     }
