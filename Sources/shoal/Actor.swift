@@ -19,10 +19,18 @@ struct Actor: ParsableCommand {
 
     func run() throws {
         bootstrapLogging()
+        ParentWatch.dieWithParent()
         TerminationSignals.install()
+        let config = try role.resolvedConfig()
         let service = try ActorService(
-            config: try role.resolvedConfig(), runID: role.runID, actorID: id, incarnation: role.resolvedIncarnation,
+            config: config, runID: role.runID, actorID: id, incarnation: role.resolvedIncarnation,
             endpoints: ActorEndpoints(learner: learner, weights: weights))
+        let heartbeats = try SupervisorLink(role: .actor, id: id, config: config)
+        defer { heartbeats.close() }
+        service.onReport = { report in
+            heartbeats.beat(policyVersion: report.policyVersion, environmentSteps: report.envSteps,
+                            queueDepth: report.unacknowledged, stats: report.stats)
+        }
         let outcome = try service.run()
         print("actor \(id): \(outcome)")
     }

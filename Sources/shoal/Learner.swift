@@ -22,13 +22,21 @@ struct Learner: ParsableCommand {
 
     func run() throws {
         bootstrapLogging()
+        ParentWatch.dieWithParent()
         TerminationSignals.install()
+        let config = try role.resolvedConfig()
         let service = try LearnerService(
-            config: try role.resolvedConfig(), runID: role.runID, incarnation: role.resolvedIncarnation,
+            config: config, runID: role.runID, incarnation: role.resolvedIncarnation,
             endpoints: LearnerEndpoints(rollouts: rollouts, weights: weights), checkpointDirectory: checkpoints)
         let metricsWriter = try metrics.map { path throws(RunError) in try MetricsWriter(path: path) }
         defer { metricsWriter?.close() }
         service.onMetrics = { step, values in try? metricsWriter?.record(values, step: Int(step)) }
+        let heartbeats = try SupervisorLink(role: .learner, id: 0, config: config)
+        defer { heartbeats.close() }
+        service.onReport = { report in
+            heartbeats.beat(policyVersion: report.version, environmentSteps: report.envSteps,
+                            queueDepth: report.queueDepth, stats: report.stats)
+        }
         let outcome = try service.run()
         print("learner: \(outcome) at version \(service.version)")
     }

@@ -1,12 +1,21 @@
 import ArgumentParser
+import Foundation
 import ShoalRuntime
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a policy on this machine (built-in default: CartPole-v1 until solved)."
+        abstract: "Train a policy on this machine (built-in default: CartPole-v1 until solved).",
+        discussion: """
+            Starts a supervisor that runs one learner and --actors actor processes, shows live progress and writes \
+            a run directory (config, metrics.jsonl, logs, checkpoints, status.json). Ctrl-C stops the run cleanly \
+            (exit code 130) after a final checkpoint; --resume continues it.
+            """
     )
 
-    @Flag(name: .long, help: "Run actor and learner interleaved in this one process.")
+    @Argument(help: "YAML config file (see configs/cartpole.yaml); fields it leaves out keep their defaults.")
+    var config: String?
+
+    @Flag(name: .long, help: "Run actor and learner interleaved in this one process (no sockets, no run directory).")
     var inProcess = false
 
     @Option(name: .customLong("set"), parsing: .singleValue,
@@ -15,6 +24,9 @@ struct Train: ParsableCommand {
 
     @Option(help: "Seed for weights, environments and sampling.")
     var seed: UInt64?
+
+    @Option(help: "Actor processes.")
+    var actors: Int?
 
     @Option(help: "Stop once the mean return of the last 100 episodes reaches this.")
     var targetReturn: Float?
@@ -25,11 +37,30 @@ struct Train: ParsableCommand {
     @Option(help: "Stop after this many seconds.")
     var maxSeconds: Double?
 
-    func run() throws {
-        let config = try resolvedConfig()
-        guard inProcess else {
-            throw ValidationError("multiprocess training is not built yet: use --in-process")
+    @Option(help: "Continue the run in this directory from its newest checkpoint (its config.yaml is the base).")
+    var resume: String?
+
+    @Option(help: "Where new run directories are created.")
+    var runsDir = RunDirectory.defaultBase
+
+    func validate() throws {
+        if resume != nil && config != nil {
+            throw ValidationError("--resume uses the run's own config.yaml; give overrides with --set, not a file")
         }
+        if resume != nil && inProcess { throw ValidationError("--resume applies to multiprocess runs, not --in-process") }
+    }
+
+    func run() throws {
+        bootstrapLogging()
+        let config = try resolvedConfig()
+        if inProcess {
+            try trainInProcess(config)
+        } else {
+            try trainWithProcesses(config)
+        }
+    }
+
+    private func trainInProcess(_ config: TrainingConfig) throws {
         let trainer = try InProcessTrainer(config: config)
         let display = ProgressDisplay()
         let summary = trainer.run { display.show($0) }
@@ -38,17 +69,39 @@ struct Train: ParsableCommand {
         print(ProgressDisplay.format(summary.final))
     }
 
-    /// The default config with the file, `--set` overrides and dedicated flags applied, in that order.
+    private func trainWithProcesses(_ config: TrainingConfig) throws {
+        let run: RunDirectory
+        do {
+            run = try resume.map { path throws(RunError) in try RunDirectory.open(path) }
+                ?? RunDirectory.create(for: config, under: runsDir)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        print("run directory: \(run.path)")
+        let training = SingleNodeTraining(config: config, run: run, executable: Self.executablePath)
+        let display = ProgressDisplay()
+        let summary = try training.start { display.show($0) }
+        display.finish()
+        print(TrainingRunReport.render(summary))
+        print("status: shoal status \(run.path)")
+        throw ExitCode(summary.outcome.exitCode)
+    }
+
+    /// The default config, the run's config (resume) or the file, with `--set` overrides and dedicated flags
+    /// applied, in that order.
     private func resolvedConfig() throws -> TrainingConfig {
         var extra = overrides
         if let seed { extra.append("seed=\(seed)") }
+        if let actors { extra.append("actors=\(actors)") }
         if let targetReturn { extra.append("targetReturn=\(targetReturn)") }
         if let maxEnvSteps { extra.append("maxEnvSteps=\(maxEnvSteps)") }
         if let maxSeconds { extra.append("maxSeconds=\(maxSeconds)") }
-        do {
-            return try TrainingConfig().applying(overrides: extra)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let file = resume.map { "\($0)/config.yaml" } ?? config
+        return try TrainingConfig.resolve(file: file, overrides: extra)
+    }
+
+    /// This executable, which the supervisor starts again for each role.
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 }

@@ -36,6 +36,8 @@ public struct ProgressDisplay {
             "updates=\(progress.updates)",
             "lag=\(fixed(progress.policyLag, 1))",
         ]
+        if let queueDepth = progress.queueDepth { fields.append("queue=\(queueDepth)") }
+        if let restarts = progress.restarts { fields.append("restarts=\(restarts)") }
         if let update = progress.lastUpdate {
             fields.append("entropy=\(fixed(Double(update.entropy), 3))")
             fields.append("value_loss=\(fixed(Double(update.baselineLoss), 3))")

@@ -22,8 +22,10 @@ public final class HeartbeatSender {
     public init(endpoint: String, identity heartbeat: Heartbeat, interval: Duration, context: ZMQContext)
         throws(ZMQError)
     {
-        // A tiny queue and no linger: a beat that cannot go now is worthless later, and exiting must never wait.
-        socket = try ZMQSocket(.push, context: context, options: SocketOptions(sendHighWaterMark: 4, linger: .zero))
+        // A tiny queue: a beat that cannot go now is worthless later. A short linger lets the last beat, which
+        // carries the final counts for the run's accounting, leave before exit, without ever waiting long.
+        socket = try ZMQSocket(.push, context: context, options: SocketOptions(
+            sendHighWaterMark: 4, linger: .milliseconds(100)))
         do {
             try socket.connect(endpoint)
         } catch {

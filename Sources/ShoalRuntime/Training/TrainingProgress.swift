@@ -10,6 +10,28 @@ public struct TrainingProgress: Sendable {
     public var episodes: Int
     public var policyLag: Double
     public var lastUpdate: UpdateSummary?
+    /// Rollouts waiting at the learner (multiprocess runs).
+    public var queueDepth: Int?
+    /// Weights version (multiprocess runs; in-process, it equals `updates`).
+    public var version: UInt64?
+    /// Child restarts so far (multiprocess runs).
+    public var restarts: Int?
+
+    public init(elapsedSeconds: Double, envSteps: Int, updates: Int, stepsPerSecond: Double, meanReturn: Float?,
+                episodes: Int, policyLag: Double, lastUpdate: UpdateSummary? = nil, queueDepth: Int? = nil,
+                version: UInt64? = nil, restarts: Int? = nil) {
+        self.elapsedSeconds = elapsedSeconds
+        self.envSteps = envSteps
+        self.updates = updates
+        self.stepsPerSecond = stepsPerSecond
+        self.meanReturn = meanReturn
+        self.episodes = episodes
+        self.policyLag = policyLag
+        self.lastUpdate = lastUpdate
+        self.queueDepth = queueDepth
+        self.version = version
+        self.restarts = restarts
+    }
 
     /// The loss side of the last update.
     public struct UpdateSummary: Sendable {

@@ -1,0 +1,37 @@
+import ShoalWire
+import ZeroMQ
+
+/// A role process's heartbeats to the supervisor that started it; does nothing for a process started by hand.
+public final class SupervisorLink {
+    private let context: ZMQContext?
+    private let sender: HeartbeatSender?
+
+    /// Connects to $SHOAL_SUPERVISOR when it is set.
+    public init(role: ProcessRole, id: UInt32, config: TrainingConfig) throws {
+        guard SupervisedEnvironment.value(SupervisedEnvironment.supervisorEndpoint) != nil else {
+            (context, sender) = (nil, nil)
+            return
+        }
+        let context = try ZMQContext()
+        do {
+            sender = try HeartbeatSender.fromEnvironment(
+                role: role, id: id, interval: .seconds(config.heartbeatSeconds / 4), context: context)
+        } catch {
+            context.close()
+            throw error
+        }
+        self.context = context
+    }
+
+    /// Sends a heartbeat; callers pace their reports at `heartbeatSeconds`, and the sender's own limit is a
+    /// quarter of that so that it never swallows a report, least of all the final one.
+    public func beat(policyVersion: UInt64, environmentSteps: Int64, queueDepth: Int, stats: [String: Double]) {
+        sender?.beat(policyVersion: policyVersion, environmentSteps: UInt64(max(0, environmentSteps)),
+                     queueDepth: UInt32(clamping: queueDepth), stats: stats)
+    }
+
+    public func close() {
+        sender?.close()
+        context?.close()
+    }
+}
