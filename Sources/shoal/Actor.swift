@@ -25,7 +25,7 @@ struct Actor: ParsableCommand {
         let service = try ActorService(
             config: config, runID: role.runID, actorID: id, incarnation: role.resolvedIncarnation,
             endpoints: ActorEndpoints(learner: learner, weights: weights))
-        let heartbeats = try SupervisorLink(role: .actor, id: id, config: config)
+        let heartbeats = try SupervisorLink(role: .actor, id: id)
         defer { heartbeats.close() }
         service.onReport = { report in
             heartbeats.beat(policyVersion: report.policyVersion, environmentSteps: report.envSteps,

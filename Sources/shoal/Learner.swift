@@ -31,7 +31,7 @@ struct Learner: ParsableCommand {
         let metricsWriter = try metrics.map { path throws(RunError) in try MetricsWriter(path: path) }
         defer { metricsWriter?.close() }
         service.onMetrics = { step, values in try? metricsWriter?.record(values, step: Int(step)) }
-        let heartbeats = try SupervisorLink(role: .learner, id: 0, config: config)
+        let heartbeats = try SupervisorLink(role: .learner, id: 0)
         defer { heartbeats.close() }
         service.onReport = { report in
             heartbeats.beat(policyVersion: report.version, environmentSteps: report.envSteps,

@@ -71,11 +71,12 @@ final class TrainCommandTests: XCTestCase {
 
     // MARK: - Helpers
 
+    /// The one run directory under `runs`; throws while there is none (or more than one).
     private func onlyRun(in runs: URL) throws -> RunDirectory {
         let names = try FileManager.default.contentsOfDirectory(atPath: runs.path)
             .filter { !$0.hasSuffix(".log") }
-        XCTAssertEqual(names.count, 1, "\(names)")
-        return try RunDirectory.open(runs.appendingPathComponent(try XCTUnwrap(names.first)).path)
+        guard names.count == 1 else { throw Timeout(what: "exactly one run directory in \(runs.path): \(names)") }
+        return try RunDirectory.open(runs.appendingPathComponent(names[0]).path)
     }
 
     /// Waits until status.json shows `count` processes that have sent a heartbeat.
@@ -91,7 +92,8 @@ final class TrainCommandTests: XCTestCase {
         throw Timeout(what: "\(count) running processes in status.json under \(runs.path)")
     }
 
-    private struct Timeout: Error {
+    private struct Timeout: Error, CustomStringConvertible {
         let what: String
+        var description: String { "timed out waiting for \(what)" }
     }
 }

@@ -41,6 +41,9 @@ extension Supervisor {
                 staleHeartbeats["unknown_child", default: 0] += 1
                 continue
             }
+            // Every beat counts for the run's accounting, even the last one of an incarnation that has exited since
+            // (it carries its final counts); only current incarnations' beats count as signs of life.
+            onHeartbeat(children[index].spec, heartbeat)
             // Beats sent by an incarnation that has since exited or been killed may still be queued.
             let child = children[index]
             guard child.pid == heartbeat.pid, child.incarnation == heartbeat.incarnation, child.killReason == nil
@@ -55,7 +58,6 @@ extension Supervisor {
                 "env_steps": Double(heartbeat.environmentSteps),
                 "queue_depth": Double(heartbeat.queueDepth),
             ]) { sent, _ in sent }
-            onHeartbeat(child.spec, heartbeat)
             if child.state == .starting {
                 children[index].state = .running
                 log.info("\(child.spec.name) is up (pid \(heartbeat.pid), incarnation \(heartbeat.incarnation))")

@@ -44,6 +44,8 @@ extension Supervisor {
                 hurry = hurry || newShutdownRequest() != nil
             }
         }
+        // Children send a last heartbeat with their final counts as they exit; take the ones still on the way.
+        receiveHeartbeats(waitingUpTo: .milliseconds(150))
     }
 
     /// Collects the exits of `indices` without restarting anyone; with `blocking`, waits for each (only after

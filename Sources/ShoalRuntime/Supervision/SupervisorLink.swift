@@ -7,7 +7,7 @@ public final class SupervisorLink {
     private let sender: HeartbeatSender?
 
     /// Connects to $SHOAL_SUPERVISOR when it is set.
-    public init(role: ProcessRole, id: UInt32, config: TrainingConfig) throws {
+    public init(role: ProcessRole, id: UInt32) throws {
         guard SupervisedEnvironment.value(SupervisedEnvironment.supervisorEndpoint) != nil else {
             (context, sender) = (nil, nil)
             return
@@ -15,7 +15,7 @@ public final class SupervisorLink {
         let context = try ZMQContext()
         do {
             sender = try HeartbeatSender.fromEnvironment(
-                role: role, id: id, interval: .seconds(config.heartbeatSeconds / 4), context: context)
+                role: role, id: id, interval: .zero, context: context)
         } catch {
             context.close()
             throw error
@@ -23,8 +23,8 @@ public final class SupervisorLink {
         self.context = context
     }
 
-    /// Sends a heartbeat; callers pace their reports at `heartbeatSeconds`, and the sender's own limit is a
-    /// quarter of that so that it never swallows a report, least of all the final one.
+    /// Sends a heartbeat. Callers pace their reports at `heartbeatSeconds` themselves, so the sender has no rate
+    /// limit of its own that could swallow a report, least of all the final one with the last counts.
     public func beat(policyVersion: UInt64, environmentSteps: Int64, queueDepth: Int, stats: [String: Double]) {
         sender?.beat(policyVersion: policyVersion, environmentSteps: UInt64(max(0, environmentSteps)),
                      queueDepth: UInt32(clamping: queueDepth), stats: stats)
