@@ -231,6 +231,7 @@ public struct ActorReport: Sendable {
         public static let unacknowledged = "unacknowledged"
         public static let resent = "resent"
         public static let rejectedPrefix = "rejected/"
+        public static let peakMemory = "peak_rss_mib"
     }
 
     /// The figures as heartbeat stats.
@@ -238,6 +239,7 @@ public struct ActorReport: Sendable {
         var stats: [String: Double] = [
             Key.produced: Double(produced), Key.acknowledged: Double(acknowledged),
             Key.unacknowledged: Double(unacknowledged), Key.resent: Double(resent),
+            Key.peakMemory: PeakMemory.mebibytes,
         ]
         for (label, count) in rejected { stats[Key.rejectedPrefix + label] = Double(count) }
         return stats

@@ -324,6 +324,7 @@ public struct LearnerReport: Sendable {
         public static let elapsedSeconds = "elapsed_seconds"
         public static let updates = "updates"
         public static let medianLag = "lag_median"
+        public static let peakMemory = "peak_rss_mib"
     }
 
     /// The figures as heartbeat stats.
@@ -332,6 +333,7 @@ public struct LearnerReport: Sendable {
             Key.received: Double(counters.received), Key.consumed: Double(counters.consumed),
             Key.duplicates: Double(counters.duplicates), Key.episodes: Double(episodes),
             Key.elapsedSeconds: elapsedSeconds, Key.updates: Double(counters.updates),
+            Key.peakMemory: PeakMemory.mebibytes,
         ]
         for (reason, count) in counters.dropped { stats[Key.droppedPrefix + reason.rawValue] = Double(count) }
         if let meanReturn { stats[Key.meanReturn] = Double(meanReturn) }
