@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Shoal: ParsableCommand {
@@ -6,4 +7,18 @@ struct Shoal: ParsableCommand {
         abstract: "Distributed actor-learner reinforcement learning (IMPALA / V-trace).",
         subcommands: [Train.self, Status.self, Learner.self, Actor.self, Supervise.self, Bench.self, Probe.self]
     )
+
+    /// Usage errors — a bad argument, config file, field or value — exit with 2 (as most Unix tools do) rather
+    /// than ArgumentParser's 64, after a message naming the problem and before anything is started.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            guard code == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
 }
