@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ShoalWire
 import Synchronization
 import XCTest
@@ -27,6 +28,13 @@ final class SupervisionProcessTests: XCTestCase {
             handlesSignals: false)
     }
 
+    /// The supervisor's log is checked through outcomes and files here; keep the test output quiet.
+    private var quietLogger: Logger {
+        var logger = Logger(label: "test.supervisor")
+        logger.logLevel = .critical
+        return logger
+    }
+
     private func shell(_ name: String, role: ProcessRole = .actor, id: UInt32 = 0, _ script: String) -> ChildSpec {
         var spec = ChildSpec(name: name, role: role, id: id, executable: "/bin/sh", arguments: ["-c", script])
         spec.restartPolicy = RestartPolicy(
@@ -43,7 +51,7 @@ final class SupervisionProcessTests: XCTestCase {
             """
         var child = shell("learner", role: .learner, script)
         child.environment = ["EXTRA": "extra-value"]
-        let supervisor = try Supervisor(settings: settings(), children: [child])
+        let supervisor = try Supervisor(settings: settings(), children: [child], logger: quietLogger)
 
         XCTAssertEqual(supervisor.run(), .finished(reason: "learner completed the run"))
 
@@ -63,7 +71,7 @@ final class SupervisionProcessTests: XCTestCase {
     func testLogIsAppendedAcrossRestarts() throws {
         var child = shell("actor-0", "echo start $SHOAL_INCARNATION; exit 3")
         child.onGiveUp = .failRun
-        let supervisor = try Supervisor(settings: settings(), children: [child])
+        let supervisor = try Supervisor(settings: settings(), children: [child], logger: quietLogger)
 
         let outcome = supervisor.run()
 
@@ -76,7 +84,7 @@ final class SupervisionProcessTests: XCTestCase {
     func testAProgramThatCannotStartCountsAsACrash() throws {
         var missing = shell("learner", role: .learner, "unused")
         missing.executable = "\(directory!)/no-such-program"
-        let supervisor = try Supervisor(settings: settings(), children: [missing])
+        let supervisor = try Supervisor(settings: settings(), children: [missing], logger: quietLogger)
 
         let outcome = supervisor.run()
 
@@ -94,7 +102,8 @@ final class SupervisionProcessTests: XCTestCase {
             trapping("actor-1", role: .actor, id: 1),
         ]
         let shutdown = ShutdownRequest()
-        let supervisor = try Supervisor(settings: settings(), children: children, shutdownRequest: shutdown)
+        let supervisor = try Supervisor(
+            settings: settings(), children: children, shutdownRequest: shutdown, logger: quietLogger)
         let running = BackgroundSupervisor(supervisor)
         Thread.sleep(forTimeInterval: 0.3)
         let requested = ContinuousClock.now
@@ -115,7 +124,8 @@ final class SupervisionProcessTests: XCTestCase {
     func testMalformedAndForeignHeartbeatsAreCountedAndIgnored() throws {
         let shutdown = ShutdownRequest()
         let supervisor = try Supervisor(
-            settings: settings(), children: [shell("actor-0", "sleep 30")], shutdownRequest: shutdown)
+            settings: settings(), children: [shell("actor-0", "sleep 30")], shutdownRequest: shutdown,
+            logger: quietLogger)
         let endpoint = supervisor.heartbeatEndpoint
         let running = BackgroundSupervisor(supervisor)
         let context = try ZMQContext()
