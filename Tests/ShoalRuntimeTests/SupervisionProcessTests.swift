@@ -121,6 +121,45 @@ final class SupervisionProcessTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(termTimes[0], max(termTimes[1], termTimes[2]), "the learner stops last")
     }
 
+    func testASecondRequestCutsTheGracePeriodShort() throws {
+        // `trap '' TERM` is inherited by the shell's `sleep` too, so only SIGKILL ends this child.
+        var stubborn = shell("actor-0", "trap '' TERM; while true; do sleep 0.01; done")
+        stubborn.shutdownGrace = .seconds(30)
+        let shutdown = ShutdownRequest()
+        let supervisor = try Supervisor(
+            settings: settings(), children: [stubborn], shutdownRequest: shutdown, logger: quietLogger)
+        let running = BackgroundSupervisor(supervisor)
+        Thread.sleep(forTimeInterval: 0.2)
+        let requested = ContinuousClock.now
+
+        shutdown.request()
+        Thread.sleep(forTimeInterval: 0.2)
+        shutdown.request()
+        let outcome = try XCTUnwrap(running.wait(timeout: .seconds(5)))
+
+        XCTAssertLessThan(ContinuousClock.now - requested, .seconds(2), "the 30 s grace was cut short")
+        XCTAssertEqual(outcome.outcome.runState, .interrupted)
+        let status = try JSONDecoder().decode(
+            RunStatus.self, from: Data(contentsOf: URL(fileURLWithPath: "\(directory!)/status.json")))
+        XCTAssertEqual(status.processes.first?.lastExit, "signal 9 (killed: shutdown hurried by a second request)")
+    }
+
+    func testRunEndsWhenNoChildIsLeft() throws {
+        var restarting = shell("actor-0", id: 0, "exit 0")
+        restarting.onCleanExit = .restart
+        let done = shell("actor-1", id: 1, "exit 0")
+        let supervisor = try Supervisor(settings: settings(), children: [done], logger: quietLogger)
+        XCTAssertEqual(supervisor.run(), .finished(reason: "every child has exited"))
+        try FileManager.default.removeItem(atPath: directory)
+
+        let failing = try Supervisor(settings: settings(), children: [restarting, done], logger: quietLogger)
+        XCTAssertEqual(failing.run(), .failed(reason: "no child left running; given up: actor-0"))
+        let status = try JSONDecoder().decode(
+            RunStatus.self, from: Data(contentsOf: URL(fileURLWithPath: "\(directory!)/status.json")))
+        XCTAssertEqual(status.processes.map(\.state), [.failed, .stopped])
+        XCTAssertEqual(status.processes[0].restarts, 2, "clean exits restarted like crashes, within the same limit")
+    }
+
     func testMalformedAndForeignHeartbeatsAreCountedAndIgnored() throws {
         let shutdown = ShutdownRequest()
         let supervisor = try Supervisor(

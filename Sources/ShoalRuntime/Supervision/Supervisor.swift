@@ -16,12 +16,12 @@ public final class Supervisor {
     public var heartbeatEndpoint: String { inbox.endpoint }
     /// Heartbeats ignored so far, by reason: wire rejections (malformed, wrong run id...), "unknown_child" (no
     /// child has that role and id) and "stale" (from an incarnation that is no longer current).
-    public var ignoredHeartbeats: [String: Int] { inbox.rejected.merging(staleHeartbeats) { $0 + $1 } }
+    public var ignoredHeartbeats: [String: Int] { inbox.rejected.merging(unmatchedHeartbeats) { $0 + $1 } }
 
     var children: [SupervisedChild]
     let inbox: HeartbeatInbox
     var log: Logger
-    var staleHeartbeats: [String: Int] = [:]
+    var unmatchedHeartbeats: [String: Int] = [:]
     var randomness = SystemRandomNumberGenerator()
     let startedAtUnixTime = Date().timeIntervalSince1970
     var nextStatusWrite = ContinuousClock.now
@@ -85,11 +85,7 @@ public final class Supervisor {
         signalsSeen = SupervisorSignals.count
         log.info("supervising \(children.count) children; heartbeats on \(inbox.endpoint)")
 
-        var outcome = startAll()
-        while outcome == nil {
-            outcome = superviseOnce()
-        }
-        let final = outcome!
+        let final = startAll() ?? superviseUntilDecided()
         log.log(level: final.runState == .failed ? .error : .info, "run \(final.runState.rawValue): \(final.reason)")
         stopAll()
         writeStatus(state: final.runState, outcome: final.reason, endedAt: Date().timeIntervalSince1970)
@@ -105,6 +101,13 @@ public final class Supervisor {
         }
         writeStatus(state: .running)
         return nil
+    }
+
+    /// Turns the supervision loop until something decides the run.
+    private func superviseUntilDecided() -> SupervisionOutcome {
+        while true {
+            if let outcome = superviseOnce() { return outcome }
+        }
     }
 
     /// One turn of the loop: wait briefly for heartbeats, then react to exits, silence and due restarts.
