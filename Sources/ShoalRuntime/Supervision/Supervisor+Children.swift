@@ -38,14 +38,14 @@ extension Supervisor {
         for heartbeat in inbox.receive(waitingUpTo: timeout) {
             let sender = children.firstIndex { $0.spec.role == heartbeat.role && $0.spec.id == heartbeat.id }
             guard let index = sender else {
-                unmatchedHeartbeats["unknown_child", default: 0] += 1
+                staleHeartbeats["unknown_child", default: 0] += 1
                 continue
             }
-            // Beats sent by an incarnation that has since exited or been killed may still be queued. The pid is not
-            // compared: the process that beats may be a descendant of the one spawned (a shell wrapper).
+            // Beats sent by an incarnation that has since exited or been killed may still be queued.
             let child = children[index]
+            // Not compared with the pid: the process that beats may descend from the one spawned (a shell wrapper).
             guard child.pid != nil, child.incarnation == heartbeat.incarnation, child.killReason == nil else {
-                unmatchedHeartbeats["stale", default: 0] += 1
+                staleHeartbeats["stale", default: 0] += 1
                 continue
             }
             children[index].lastHeartbeatAt = .now

@@ -16,12 +16,12 @@ public final class Supervisor {
     public var heartbeatEndpoint: String { inbox.endpoint }
     /// Heartbeats ignored so far, by reason: wire rejections (malformed, wrong run id...), "unknown_child" (no
     /// child has that role and id) and "stale" (from an incarnation that is no longer current).
-    public var ignoredHeartbeats: [String: Int] { inbox.rejected.merging(unmatchedHeartbeats) { $0 + $1 } }
+    public var ignoredHeartbeats: [String: Int] { inbox.rejected.merging(staleHeartbeats) { $0 + $1 } }
 
     var children: [SupervisedChild]
     let inbox: HeartbeatInbox
     var log: Logger
-    var unmatchedHeartbeats: [String: Int] = [:]
+    var staleHeartbeats: [String: Int] = [:]
     var randomness = SystemRandomNumberGenerator()
     let startedAtUnixTime = Date().timeIntervalSince1970
     var nextStatusWrite = ContinuousClock.now
