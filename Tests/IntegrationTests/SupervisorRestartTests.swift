@@ -35,7 +35,10 @@ final class SupervisorRestartTests: XCTestCase {
             XCTAssertLessThan(gap, backoff + 0.6, "restart \(restart + 1) not much later than its backoff")
         }
         XCTAssertGreaterThan(gaps.last! - gaps.first!, 0.2, "delays grow: \(gaps)")
-        XCTAssertEqual(run.status()?.processes.first { $0.name == "actor-0" }?.restarts, starts.count - 1)
+        // The end of the run may catch one more incarnation before it could log its start.
+        let restarts = try XCTUnwrap(run.status()?.processes.first { $0.name == "actor-0" }?.restarts)
+        XCTAssertTrue(
+            (starts.count - 1...starts.count).contains(restarts), "\(restarts) restarts, \(starts.count) starts")
     }
 
     func testCrashLoopIsGivenUpAndTheRunContinuesWithoutIt() throws {

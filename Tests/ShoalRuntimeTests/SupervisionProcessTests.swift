@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ShoalWire
 import Synchronization
 import XCTest
@@ -27,6 +28,13 @@ final class SupervisionProcessTests: XCTestCase {
             handlesSignals: false)
     }
 
+    /// The supervisor's log is checked through outcomes and files here; keep the test output quiet.
+    private var quietLogger: Logger {
+        var logger = Logger(label: "test.supervisor")
+        logger.logLevel = .critical
+        return logger
+    }
+
     private func shell(_ name: String, role: ProcessRole = .actor, id: UInt32 = 0, _ script: String) -> ChildSpec {
         var spec = ChildSpec(name: name, role: role, id: id, executable: "/bin/sh", arguments: ["-c", script])
         spec.restartPolicy = RestartPolicy(
@@ -43,7 +51,7 @@ final class SupervisionProcessTests: XCTestCase {
             """
         var child = shell("learner", role: .learner, script)
         child.environment = ["EXTRA": "extra-value"]
-        let supervisor = try Supervisor(settings: settings(), children: [child])
+        let supervisor = try Supervisor(settings: settings(), children: [child], logger: quietLogger)
 
         XCTAssertEqual(supervisor.run(), .finished(reason: "learner completed the run"))
 
@@ -63,7 +71,7 @@ final class SupervisionProcessTests: XCTestCase {
     func testLogIsAppendedAcrossRestarts() throws {
         var child = shell("actor-0", "echo start $SHOAL_INCARNATION; exit 3")
         child.onGiveUp = .failRun
-        let supervisor = try Supervisor(settings: settings(), children: [child])
+        let supervisor = try Supervisor(settings: settings(), children: [child], logger: quietLogger)
 
         let outcome = supervisor.run()
 
@@ -76,7 +84,7 @@ final class SupervisionProcessTests: XCTestCase {
     func testAProgramThatCannotStartCountsAsACrash() throws {
         var missing = shell("learner", role: .learner, "unused")
         missing.executable = "\(directory!)/no-such-program"
-        let supervisor = try Supervisor(settings: settings(), children: [missing])
+        let supervisor = try Supervisor(settings: settings(), children: [missing], logger: quietLogger)
 
         let outcome = supervisor.run()
 
@@ -94,7 +102,8 @@ final class SupervisionProcessTests: XCTestCase {
             trapping("actor-1", role: .actor, id: 1),
         ]
         let shutdown = ShutdownRequest()
-        let supervisor = try Supervisor(settings: settings(), children: children, shutdownRequest: shutdown)
+        let supervisor = try Supervisor(
+            settings: settings(), children: children, shutdownRequest: shutdown, logger: quietLogger)
         let running = BackgroundSupervisor(supervisor)
         Thread.sleep(forTimeInterval: 0.3)
         let requested = ContinuousClock.now
@@ -112,10 +121,50 @@ final class SupervisionProcessTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(termTimes[0], max(termTimes[1], termTimes[2]), "the learner stops last")
     }
 
+    func testASecondRequestCutsTheGracePeriodShort() throws {
+        // `trap '' TERM` is inherited by the shell's `sleep` too, so only SIGKILL ends this child.
+        var stubborn = shell("actor-0", "trap '' TERM; while true; do sleep 0.01; done")
+        stubborn.shutdownGrace = .seconds(30)
+        let shutdown = ShutdownRequest()
+        let supervisor = try Supervisor(
+            settings: settings(), children: [stubborn], shutdownRequest: shutdown, logger: quietLogger)
+        let running = BackgroundSupervisor(supervisor)
+        Thread.sleep(forTimeInterval: 0.2)
+        let requested = ContinuousClock.now
+
+        shutdown.request()
+        Thread.sleep(forTimeInterval: 0.2)
+        shutdown.request()
+        let outcome = try XCTUnwrap(running.wait(timeout: .seconds(5)))
+
+        XCTAssertLessThan(ContinuousClock.now - requested, .seconds(2), "the 30 s grace was cut short")
+        XCTAssertEqual(outcome.outcome.runState, .interrupted)
+        let status = try JSONDecoder().decode(
+            RunStatus.self, from: Data(contentsOf: URL(fileURLWithPath: "\(directory!)/status.json")))
+        XCTAssertEqual(status.processes.first?.lastExit, "signal 9 (killed: shutdown hurried by a second request)")
+    }
+
+    func testRunEndsWhenNoChildIsLeft() throws {
+        var restarting = shell("actor-0", id: 0, "exit 0")
+        restarting.onCleanExit = .restart
+        let done = shell("actor-1", id: 1, "exit 0")
+        let supervisor = try Supervisor(settings: settings(), children: [done], logger: quietLogger)
+        XCTAssertEqual(supervisor.run(), .finished(reason: "every child has exited"))
+        try FileManager.default.removeItem(atPath: directory)
+
+        let failing = try Supervisor(settings: settings(), children: [restarting, done], logger: quietLogger)
+        XCTAssertEqual(failing.run(), .failed(reason: "no child left running; given up: actor-0"))
+        let status = try JSONDecoder().decode(
+            RunStatus.self, from: Data(contentsOf: URL(fileURLWithPath: "\(directory!)/status.json")))
+        XCTAssertEqual(status.processes.map(\.state), [.failed, .stopped])
+        XCTAssertEqual(status.processes[0].restarts, 2, "clean exits restarted like crashes, within the same limit")
+    }
+
     func testMalformedAndForeignHeartbeatsAreCountedAndIgnored() throws {
         let shutdown = ShutdownRequest()
         let supervisor = try Supervisor(
-            settings: settings(), children: [shell("actor-0", "sleep 30")], shutdownRequest: shutdown)
+            settings: settings(), children: [shell("actor-0", "sleep 30")], shutdownRequest: shutdown,
+            logger: quietLogger)
         let endpoint = supervisor.heartbeatEndpoint
         let running = BackgroundSupervisor(supervisor)
         let context = try ZMQContext()

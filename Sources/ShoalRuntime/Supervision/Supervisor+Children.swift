@@ -46,8 +46,8 @@ extension Supervisor {
             onHeartbeat(children[index].spec, heartbeat)
             // Beats sent by an incarnation that has since exited or been killed may still be queued.
             let child = children[index]
-            guard child.pid == heartbeat.pid, child.incarnation == heartbeat.incarnation, child.killReason == nil
-            else {
+            // Not compared with the pid: the process that beats may descend from the one spawned (a shell wrapper).
+            guard child.pid != nil, child.incarnation == heartbeat.incarnation, child.killReason == nil else {
                 staleHeartbeats["stale", default: 0] += 1
                 continue
             }

@@ -93,11 +93,7 @@ public final class Supervisor {
         signalsSeen = TerminationSignals.count
         log.info("supervising \(children.count) children; heartbeats on \(inbox.endpoint)")
 
-        var outcome = startAll()
-        while outcome == nil {
-            outcome = superviseOnce()
-        }
-        let final = outcome!
+        let final = startAll() ?? superviseUntilDecided()
         log.log(level: final.runState == .failed ? .error : .info, "run \(final.runState.rawValue): \(final.reason)")
         stopAll()
         writeStatus(state: final.runState, outcome: final.reason, endedAt: Date().timeIntervalSince1970)
@@ -113,6 +109,13 @@ public final class Supervisor {
         }
         writeStatus(state: .running)
         return nil
+    }
+
+    /// Turns the supervision loop until something decides the run.
+    private func superviseUntilDecided() -> SupervisionOutcome {
+        while true {
+            if let outcome = superviseOnce() { return outcome }
+        }
     }
 
     /// One turn of the loop: wait briefly for heartbeats, then react to exits, silence and due restarts.
