@@ -61,13 +61,16 @@ public struct Rollout: Sendable, Equatable {
     public var truncatedObservations: [Float]
     /// Episodes that finished during this unroll.
     public var episodes: [EpisodeStats]
+    /// Every seq of this incarnation below this one was acknowledged to the actor (so it forgot them); a learner
+    /// restarted from a checkpoint counts those it has no record of as lost in its predecessor's crash.
+    public var acknowledgedBelow: UInt64
 
     public init(
         origin: RolloutOrigin, policyVersion: UInt64, unrollLength: Int, batchSize: Int,
         observationShape: [Int], actionSize: Int, distributionParameterCount: Int,
         observations: [Float], actions: [Float], rewards: [Float], terminated: [Bool], truncated: [Bool],
         behaviourLogits: [Float], truncatedIndices: [Int32] = [], truncatedObservations: [Float] = [],
-        episodes: [EpisodeStats] = []
+        episodes: [EpisodeStats] = [], acknowledgedBelow: UInt64 = 0
     ) {
         self.origin = origin
         self.policyVersion = policyVersion
@@ -85,6 +88,7 @@ public struct Rollout: Sendable, Equatable {
         self.truncatedIndices = truncatedIndices
         self.truncatedObservations = truncatedObservations
         self.episodes = episodes
+        self.acknowledgedBelow = acknowledgedBelow
     }
 
     /// Floats in one observation.

@@ -131,7 +131,8 @@ public final class ActorService {
     private func collectAndSend() {
         let origin = RolloutOrigin(runID: runID, actorID: actorID, incarnation: incarnation, seq: nextSeq)
         nextSeq += 1
-        let rollout = collector.collect(origin: origin)
+        var rollout = collector.collect(origin: origin)
+        rollout.acknowledgedBelow = outbox.pending.first?.seq ?? origin.seq
         envSteps += Int64(rollout.unrollLength * rollout.batchSize)
         let frame = WireMessage.rollout(rollout).encode()
         outbox.add(seq: origin.seq, frame: frame)

@@ -8,6 +8,9 @@ public enum DropReason: String, Sendable, CaseIterable, Codable {
     case bufferOverflow = "buffer_overflow"
     /// Still queued when the run shut down.
     case shutdown
+    /// Settled by a learner incarnation that crashed before checkpointing it; found out from the actor's
+    /// acknowledgement floor.
+    case lostInCrash = "lost_in_crash"
 }
 
 /// The learner's side of rollout accounting; persisted in checkpoints so a resumed run keeps counting.

@@ -55,18 +55,20 @@ public final class LearnerService {
         learner = ImpalaLearner(network: network, settings: config.learnerSettings)
         checkpoints = CheckpointStore(directory: checkpointDirectory, keep: config.keepCheckpoints)
         var counters = LearnerCounters()
+        var settled: [ActorIncarnation: SeqTracker] = [:]
         log[metadataKey: "incarnation"] = "\(incarnation)"
         if let loaded = try checkpoints.loadLatest(onSkip: { [log] in log.warning("skipped checkpoint: \($0)") }) {
             let state = loaded.state
             try learner.restore(version: state.version, parameters: state.parameters,
                                 optimizerTensors: state.optimizerTensors, optimizerScalars: state.optimizerScalars)
             counters = LearnerCounters(named: state.counters)
+            settled = try SettledSeqs.decode(state.metadata[SettledSeqs.metadataKey])
             progress.envSteps = state.counters["env_steps"] ?? 0
             earlierSeconds = Double(state.counters["elapsed_ms"] ?? 0) / 1000
             log.info("resumed", metadata: ["checkpoint": "\(loaded.file.path)", "version": "\(state.version)"])
         }
         intake = RolloutIntake(maxPolicyLag: UInt64(config.maxPolicyLag), capacity: config.learnerQueueCapacity,
-                               counters: counters)
+                               counters: counters, settled: settled)
         validator = MessageValidator(limits: WireLimits(runID: runID, network: spec))
         context = try ZMQContext()
         do {
@@ -148,7 +150,7 @@ public final class LearnerService {
 
     private func handle(_ parts: [[UInt8]]) {
         guard parts.count == 2 else {
-            intake.reject(label: "bad_multipart", wasRollout: false)
+            intake.reject(label: "bad_multipart")
             return
         }
         let (identity, frame) = (parts[0], parts[1])
@@ -156,45 +158,44 @@ public final class LearnerService {
         do {
             message = try WireMessage.decode(frame)
         } catch {
-            intake.reject(label: error.reason.label, wasRollout: false)
+            intake.reject(label: error.reason.label)
             return
         }
         do {
             try validator.validate(message)
         } catch {
-            reject(message, because: error)
+            reject(message, because: error, from: identity)
             return
         }
         switch message {
         case .rollout(let rollout):
+            routes[RolloutIntake.source(of: rollout)] = identity
             guard rollout.unrollLength == config.unrollLength else {
-                intake.reject(label: "unroll_length", wasRollout: true)
+                sendAcks(to: intake.dropMalformed(rollout, label: "unroll_length"))
                 return
             }
-            let source = RolloutIntake.source(of: rollout)
-            if routes[source] == nil { intake.forgetOlderIncarnations(than: source) }
-            routes[source] = identity
             let countedBefore = intake.counters.duplicates
             sendAcks(to: intake.admit(rollout, learnerVersion: learner.version))
             if intake.counters.duplicates == countedBefore { progress.observe(rollout) }
         case .weightsRequest:
             _ = try? router.send(parts: [identity, currentWeightsFrame], timeout: .zero)
         default:
-            intake.reject(label: "unexpected_\(message.kind.rawValue)", wasRollout: false)
+            intake.reject(label: "unexpected_\(message.kind.rawValue)")
         }
     }
 
     /// Counts and logs (once per reason) a decoded message that failed validation. A rollout of this run is
     /// also settled as dropped, and acknowledged, so its actor does not re-send it forever.
-    private func reject(_ message: WireMessage, because error: WireError) {
+    private func reject(_ message: WireMessage, because error: WireError, from identity: [UInt8]) {
         let label = error.reason.label
         if intake.counters.rejected[label] == nil {
             log.warning("rejected message", metadata: ["kind": "\(message.kind.rawValue)", "reason": "\(error)"])
         }
         guard case .rollout(let rollout) = message, rollout.origin.runID == runID else {
-            intake.reject(label: label, wasRollout: message.kind == .rollout)
+            intake.reject(label: label)
             return
         }
+        routes[RolloutIntake.source(of: rollout)] = identity
         sendAcks(to: intake.dropMalformed(rollout, label: label))
     }
 
@@ -245,7 +246,9 @@ public final class LearnerService {
         try checkpoints.save(CheckpointState(
             version: learner.version, parameters: learner.network.parameters,
             optimizerTensors: learner.optimizer.stateTensors, optimizerScalars: learner.optimizer.stateScalars,
-            counters: counters, metadata: ["run_id": runID, "network": "\(spec)"]))
+            counters: counters,
+            metadata: ["run_id": runID, "network": "\(spec)",
+                       SettledSeqs.metadataKey: try SettledSeqs.encode(intake.settledSeqs)]))
     }
 
     private func stopReason() -> TrainingSummary.StopReason? {
@@ -258,7 +261,8 @@ public final class LearnerService {
     private func report() -> LearnerReport {
         LearnerReport(version: learner.version, envSteps: progress.envSteps, queueDepth: intake.queue.count,
                       meanReturn: progress.returns.mean, episodes: progress.returns.episodesSeen,
-                      elapsedSeconds: elapsedSeconds, counters: intake.counters, medianLag: lastMedianLag)
+                      elapsedSeconds: elapsedSeconds, counters: intake.counters, medianLag: lastMedianLag,
+                      settled: intake.settledSeqs.mapValues(\.count), known: intake.knownSeqCounts)
     }
 
     private func metrics(since mark: (time: ContinuousClock.Instant, steps: Int64)) -> [String: Double] {
@@ -312,6 +316,10 @@ public struct LearnerReport: Sendable {
     public var counters: LearnerCounters
     /// Median policy lag of the rollouts consumed since the previous report.
     public var medianLag: Double?
+    /// Rollouts settled (consumed or dropped) per actor incarnation.
+    public var settled: [ActorIncarnation: Int]
+    /// Distinct rollouts known to exist per actor incarnation (see `RolloutIntake.knownSeqCounts`).
+    public var known: [ActorIncarnation: Int]
 
     /// Names of the figures in heartbeat stats.
     public enum Key {
@@ -325,6 +333,8 @@ public struct LearnerReport: Sendable {
         public static let updates = "updates"
         public static let medianLag = "lag_median"
         public static let peakMemory = "peak_rss_mib"
+        public static let settledPrefix = "settled/"
+        public static let knownPrefix = "known/"
     }
 
     /// The figures as heartbeat stats.
@@ -338,6 +348,8 @@ public struct LearnerReport: Sendable {
         for (reason, count) in counters.dropped { stats[Key.droppedPrefix + reason.rawValue] = Double(count) }
         if let meanReturn { stats[Key.meanReturn] = Double(meanReturn) }
         if let medianLag { stats[Key.medianLag] = medianLag }
+        for (source, count) in settled { stats[Key.settledPrefix + source.label] = Double(count) }
+        for (source, count) in known { stats[Key.knownPrefix + source.label] = Double(count) }
         return stats
     }
 }

@@ -1,9 +1,17 @@
 import ShoalCore
 
 /// One incarnation of one actor: the scope of its sequence numbers.
-public struct ActorIncarnation: Hashable, Sendable {
+public struct ActorIncarnation: Hashable, Sendable, Codable {
     public var actorID: UInt32
     public var incarnation: UInt32
+
+    public init(actorID: UInt32, incarnation: UInt32) {
+        self.actorID = actorID
+        self.incarnation = incarnation
+    }
+
+    /// "actorID.incarnation", as in heartbeat stats keys.
+    public var label: String { "\(actorID).\(incarnation)" }
 }
 
 /// The learner's front door for rollouts: removes duplicates, drops stale ones, queues the rest (bounded) until an
@@ -23,26 +31,35 @@ struct RolloutIntake {
     /// Seqs consumed or dropped, which acks report.
     private var settled: [ActorIncarnation: SeqTracker] = [:]
 
-    init(maxPolicyLag: UInt64, capacity: Int, counters: LearnerCounters = LearnerCounters()) {
+    /// A fresh intake, or one resuming from a checkpoint's counters and settled seqs (nothing was queued then).
+    init(maxPolicyLag: UInt64, capacity: Int, counters: LearnerCounters = LearnerCounters(),
+         settled: [ActorIncarnation: SeqTracker] = [:]) {
         precondition(capacity > 0)
         self.maxPolicyLag = maxPolicyLag
         self.capacity = capacity
         self.counters = counters
+        self.settled = settled
+        self.seen = settled
     }
 
-    /// Counts a message that failed decoding or validation.
-    mutating func reject(label: String, wasRollout: Bool) {
+    /// The settled seqs of every actor incarnation, for checkpoints.
+    var settledSeqs: [ActorIncarnation: SeqTracker] { settled }
+
+    /// How many distinct seqs of each actor incarnation this learner knows exist (received, or acknowledged by a
+    /// predecessor): a lower bound on what the incarnation produced, exact for all it sent that arrived.
+    var knownSeqCounts: [ActorIncarnation: Int] { seen.mapValues(\.count) }
+
+    /// Counts a message that failed decoding or validation and cannot be tied to a rollout of this run.
+    mutating func reject(label: String) {
         counters.rejected[label, default: 0] += 1
-        if wasRollout {
-            counters.received += 1
-            counters.drop(.malformed)
-        }
     }
 
     /// Settles a decodable but invalid rollout as dropped (malformed) unless it was seen before; returns the
     /// incarnation owed an ack.
     mutating func dropMalformed(_ rollout: Rollout, label: String) -> Set<ActorIncarnation> {
-        reject(label: label, wasRollout: true)
+        reject(label: label)
+        counters.received += 1
+        counters.drop(.malformed)
         let source = Self.source(of: rollout)
         guard seen[source, default: SeqTracker()].insert(rollout.origin.seq) else {
             // Already settled: undo the drop, this copy is only a duplicate.
@@ -58,6 +75,7 @@ struct RolloutIntake {
     mutating func admit(_ rollout: Rollout, learnerVersion: UInt64) -> Set<ActorIncarnation> {
         counters.received += 1
         let source = Self.source(of: rollout)
+        settleLost(below: rollout.acknowledgedBelow, of: source)
         guard seen[source, default: SeqTracker()].insert(rollout.origin.seq) else {
             counters.duplicates += 1
             // The copy may be a re-send after a lost ack: ack again.
@@ -116,13 +134,13 @@ struct RolloutIntake {
         return (tracker.watermark, tracker.above.sorted())
     }
 
-    /// Forgets incarnations other than the newest of each actor, keeping memory bounded across restarts.
-    mutating func forgetOlderIncarnations(than source: ActorIncarnation) {
-        for key in seen.keys where key.actorID == source.actorID && key.incarnation < source.incarnation
-            && !queue.contains(where: { Self.source(of: $0) == key }) {
-            seen[key] = nil
-            settled[key] = nil
-        }
+    /// Seqs the actor says were acknowledged (it forgot them) but this learner has no record of were settled by a
+    /// predecessor that crashed before checkpointing: counted as lost in that crash, once.
+    private mutating func settleLost(below floor: UInt64, of source: ActorIncarnation) {
+        let lost = seen[source, default: SeqTracker()].insertAll(below: floor)
+        guard lost > 0 else { return }
+        _ = settled[source, default: SeqTracker()].insertAll(below: floor)
+        counters.drop(.lostInCrash, count: Int64(lost))
     }
 
     /// Policy lag of a rollout in versions; a rollout acted by weights newer than the learner's (published by an

@@ -1,10 +1,14 @@
-/// Builds the run's rollout accounting from what the processes report: each actor incarnation's latest counts
-/// (produced, unacknowledged) and the learner's counters, plus how each actor incarnation ended.
+/// Builds the run's rollout accounting from what the processes report: each actor incarnation's count of
+/// rollouts produced, how each actor incarnation ended, and the learner's counters, including how many rollouts of
+/// each actor incarnation it knows of and has settled (consumed or dropped).
 ///
-/// An actor incarnation's unacknowledged rollouts are in flight while it lives, dropped as `shutdown` if it exited
-/// cleanly (it waits for acks first, so this is what the learner never got), and `lost_in_crash` if it died.
-/// The learner's counters are its own; produced comes from the actors; so `addsUp` checks the two sides against
-/// each other rather than deriving one from the other.
+/// An actor's count can lag (it reports twice a second); what the learner has seen of it is a floor, so an actor
+/// killed between reports is credited with every rollout of it that arrived. Only rollouts it sent after its last
+/// report that never arrived anywhere escape the count: at most its credit (2 by default) per crash.
+///
+/// An actor incarnation's rollouts that the learner has not settled are in flight while it lives, dropped as
+/// `shutdown` if it exited cleanly, and `lost_in_crash` if it died. The check `addsUp` therefore compares the
+/// learner's per-incarnation records with its global counters, and both with what the actors produced.
 public struct RolloutLedger: Sendable {
     /// How an actor incarnation is doing.
     public enum Fate: Sendable {
@@ -13,12 +17,12 @@ public struct RolloutLedger: Sendable {
 
     private struct ActorEntry {
         var produced: Int64 = 0
-        var unacknowledged: Int64 = 0
+        var acknowledged: Int64 = 0
         var fate = Fate.live
     }
 
     private var actors: [ActorIncarnation: ActorEntry] = [:]
-    private var learner: [String: Double] = [:]
+    private var learner: (incarnation: UInt32, stats: [String: Double])?
 
     public init() {}
 
@@ -26,8 +30,9 @@ public struct RolloutLedger: Sendable {
     public mutating func recordActor(id: UInt32, incarnation: UInt32, stats: [String: Double]) {
         let key = ActorIncarnation(actorID: id, incarnation: incarnation)
         var entry = actors[key] ?? ActorEntry()
-        entry.produced = Int64(stats[ActorReport.Key.produced] ?? Double(entry.produced))
-        entry.unacknowledged = Int64(stats[ActorReport.Key.unacknowledged] ?? Double(entry.unacknowledged))
+        // Beats can arrive out of order across restarts; counts only grow.
+        entry.produced = max(entry.produced, Int64(stats[ActorReport.Key.produced] ?? 0))
+        entry.acknowledged = max(entry.acknowledged, Int64(stats[ActorReport.Key.acknowledged] ?? 0))
         actors[key] = entry
     }
 
@@ -37,26 +42,33 @@ public struct RolloutLedger: Sendable {
             cleanly ? .exitedCleanly : .crashed
     }
 
-    /// Records the learner's latest stats (keys `LearnerReport.Key`).
-    public mutating func recordLearner(stats: [String: Double]) {
-        learner = stats
+    /// Records the learner's latest stats (keys `LearnerReport.Key`); a restarted learner's (restored from its
+    /// checkpoint) replace its predecessor's.
+    public mutating func recordLearner(incarnation: UInt32, stats: [String: Double]) {
+        if let learner, learner.incarnation > incarnation { return }
+        learner = (incarnation, stats)
     }
 
     /// The accounting as it stands.
     public var accounting: RolloutAccounting {
+        let stats = learner?.stats ?? [:]
         var accounting = RolloutAccounting()
-        accounting.received = Int64(learner[LearnerReport.Key.received] ?? 0)
-        accounting.consumed = Int64(learner[LearnerReport.Key.consumed] ?? 0)
-        accounting.duplicates = Int64(learner[LearnerReport.Key.duplicates] ?? 0)
-        for (key, value) in learner where key.hasPrefix(LearnerReport.Key.droppedPrefix) {
+        accounting.received = Int64(stats[LearnerReport.Key.received] ?? 0)
+        accounting.consumed = Int64(stats[LearnerReport.Key.consumed] ?? 0)
+        accounting.duplicates = Int64(stats[LearnerReport.Key.duplicates] ?? 0)
+        for (key, value) in stats where key.hasPrefix(LearnerReport.Key.droppedPrefix) {
             accounting.dropped[String(key.dropFirst(LearnerReport.Key.droppedPrefix.count)), default: 0] += Int64(value)
         }
-        for entry in actors.values {
-            accounting.produced += entry.produced
+        for (source, entry) in actors {
+            let known = Int64(stats[LearnerReport.Key.knownPrefix + source.label] ?? 0)
+            let produced = max(entry.produced, known)
+            accounting.produced += produced
+            let settled = stats[LearnerReport.Key.settledPrefix + source.label].map { Int64($0) } ?? entry.acknowledged
+            let outstanding = max(0, produced - settled)
             switch entry.fate {
-            case .live: accounting.inFlight += entry.unacknowledged
-            case .exitedCleanly: accounting.dropped[DropReason.shutdown.rawValue, default: 0] += entry.unacknowledged
-            case .crashed: accounting.dropped["lost_in_crash", default: 0] += entry.unacknowledged
+            case .live: accounting.inFlight += outstanding
+            case .exitedCleanly: accounting.dropped[DropReason.shutdown.rawValue, default: 0] += outstanding
+            case .crashed: accounting.dropped[DropReason.lostInCrash.rawValue, default: 0] += outstanding
             }
         }
         // Only non-zero reasons: keeps status readable.

@@ -50,7 +50,7 @@ public final class SingleNodeTraining {
         supervisor.onHeartbeat = { [unowned self] spec, heartbeat in
             switch spec.role {
             case .learner:
-                ledger.recordLearner(stats: heartbeat.stats)
+                ledger.recordLearner(incarnation: heartbeat.incarnation, stats: heartbeat.stats)
                 let snapshot = progressSnapshot(heartbeat)
                 latest = snapshot
                 progress(snapshot)

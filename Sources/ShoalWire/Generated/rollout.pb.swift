@@ -95,7 +95,7 @@ nonisolated struct Shoal_V1_Rollout: @unchecked Sendable {
   /// Clears the value of `observations`. Subsequent reads from it will return its default value.
   mutating func clearObservations() {_uniqueStorage()._observations = nil}
 
-  /// int32 [T, B] of action indices (categorical head), or float32 [T, B, A] (continuous actions).
+  /// float32 [T, B, A]; a discrete action is its index.
   var actions: Shoal_V1_Tensor {
     get {_storage._actions ?? Shoal_V1_Tensor()}
     set {_uniqueStorage()._actions = newValue}
@@ -145,7 +145,7 @@ nonisolated struct Shoal_V1_Rollout: @unchecked Sendable {
   /// Clears the value of `behaviourLogits`. Subsequent reads from it will return its default value.
   mutating func clearBehaviourLogits() {_uniqueStorage()._behaviourLogits = nil}
 
-  /// int32 [K], increasing: the flat indices t * B + b of every truncated step.
+  /// int32 [K], increasing: the flat indices t * B + b of every step truncated and not terminated.
   var truncatedIndices: Shoal_V1_Tensor {
     get {_storage._truncatedIndices ?? Shoal_V1_Tensor()}
     set {_uniqueStorage()._truncatedIndices = newValue}
@@ -170,6 +170,13 @@ nonisolated struct Shoal_V1_Rollout: @unchecked Sendable {
   var episodes: [Shoal_V1_EpisodeStats] {
     get {_storage._episodes}
     set {_uniqueStorage()._episodes = newValue}
+  }
+
+  /// Every seq below this one has been acknowledged to the actor (by some learner incarnation) and forgotten by it.
+  /// A learner restarted from a checkpoint counts the ones it has no record of as lost in its predecessor's crash.
+  var acknowledgedBelow: UInt64 {
+    get {_storage._acknowledgedBelow}
+    set {_uniqueStorage()._acknowledgedBelow = newValue}
   }
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -220,7 +227,7 @@ nonisolated extension Shoal_V1_EpisodeStats: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".Rollout"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{3}actor_id\0\u{1}incarnation\0\u{1}seq\0\u{3}policy_version\0\u{3}unroll_length\0\u{3}batch_size\0\u{1}observations\0\u{1}actions\0\u{1}rewards\0\u{1}terminated\0\u{1}truncated\0\u{3}behaviour_logits\0\u{3}truncated_indices\0\u{3}truncated_observations\0\u{1}episodes\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{3}actor_id\0\u{1}incarnation\0\u{1}seq\0\u{3}policy_version\0\u{3}unroll_length\0\u{3}batch_size\0\u{1}observations\0\u{1}actions\0\u{1}rewards\0\u{1}terminated\0\u{1}truncated\0\u{3}behaviour_logits\0\u{3}truncated_indices\0\u{3}truncated_observations\0\u{1}episodes\0\u{3}acknowledged_below\0")
 
   fileprivate class _StorageClass {
     var _runID: String = String()
@@ -239,6 +246,7 @@ nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._Me
     var _truncatedIndices: Shoal_V1_Tensor? = nil
     var _truncatedObservations: Shoal_V1_Tensor? = nil
     var _episodes: [Shoal_V1_EpisodeStats] = []
+    var _acknowledgedBelow: UInt64 = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -265,6 +273,7 @@ nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._Me
       _truncatedIndices = source._truncatedIndices
       _truncatedObservations = source._truncatedObservations
       _episodes = source._episodes
+      _acknowledgedBelow = source._acknowledgedBelow
     }
   }
 
@@ -299,6 +308,7 @@ nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._Me
         case 14: try { try decoder.decodeSingularMessageField(value: &_storage._truncatedIndices) }()
         case 15: try { try decoder.decodeSingularMessageField(value: &_storage._truncatedObservations) }()
         case 16: try { try decoder.decodeRepeatedMessageField(value: &_storage._episodes) }()
+        case 17: try { try decoder.decodeSingularUInt64Field(value: &_storage._acknowledgedBelow) }()
         default: break
         }
       }
@@ -359,6 +369,9 @@ nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._Me
       if !_storage._episodes.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._episodes, fieldNumber: 16)
       }
+      if _storage._acknowledgedBelow != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._acknowledgedBelow, fieldNumber: 17)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -384,6 +397,7 @@ nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._Me
         if _storage._truncatedIndices != rhs_storage._truncatedIndices {return false}
         if _storage._truncatedObservations != rhs_storage._truncatedObservations {return false}
         if _storage._episodes != rhs_storage._episodes {return false}
+        if _storage._acknowledgedBelow != rhs_storage._acknowledgedBelow {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -30,6 +30,7 @@ extension Rollout {
         proto.truncatedIndices = Shoal_V1_Tensor(truncatedIndices, shape: [truncatedIndices.count])
         proto.truncatedObservations = Shoal_V1_Tensor(
             truncatedObservations, shape: [truncatedIndices.count] + observationShape)
+        proto.acknowledgedBelow = acknowledgedBelow
         proto.episodes = episodes.map { episode in
             var stats = Shoal_V1_EpisodeStats()
             stats.episodeReturn = episode.episodeReturn
@@ -87,7 +88,8 @@ extension Rollout {
             distributionParameterCount: parameterDimensions[0], observations: observations, actions: actions,
             rewards: rewards, terminated: terminated, truncated: truncated, behaviourLogits: behaviourLogits,
             truncatedIndices: truncatedIndices, truncatedObservations: truncatedObservations,
-            episodes: proto.episodes.map { EpisodeStats(episodeReturn: $0.episodeReturn, length: $0.length) })
+            episodes: proto.episodes.map { EpisodeStats(episodeReturn: $0.episodeReturn, length: $0.length) },
+            acknowledgedBelow: proto.acknowledgedBelow)
     }
 
     /// Actions as float32 [T, B, A] (a discrete action is its index, exact in Float), with the action size A.

@@ -1,12 +1,18 @@
 import ShoalCore
 
 extension MessageValidator {
-    /// Checks a rollout: run, sizes within limits and fitting the network, array lengths, policy version, finite
-    /// numbers, action indices, and truncation and episode bookkeeping.
+    /// Checks a rollout: run, sizes within limits and fitting the network, array lengths, acknowledgement floor,
+    /// policy version, finite numbers, action indices, and truncation and episode bookkeeping.
     public func validate(_ rollout: Rollout) throws(WireError) {
         try checkRunID(rollout.origin.runID)
         try checkSizes(of: rollout)
         try checkCounts(of: rollout)
+        // The rollout itself is not acknowledged yet, so the actor cannot have forgotten it.
+        guard rollout.acknowledgedBelow <= rollout.origin.seq else {
+            throw WireError(
+                .inconsistent("acknowledgedBelow"),
+                "acknowledgedBelow \(rollout.acknowledgedBelow) is above the rollout's own seq \(rollout.origin.seq)")
+        }
         if let newest = newestWeights, rollout.policyVersion > newest.version {
             throw WireError(
                 .futureVersion, "rollout used policy v\(rollout.policyVersion), the newest known is \(newest)")
