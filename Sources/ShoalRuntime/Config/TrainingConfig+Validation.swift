@@ -42,6 +42,9 @@ extension TrainingConfig {
         }
         try require(heartbeatTimeoutSeconds > heartbeatSeconds, "heartbeatTimeoutSeconds", heartbeatTimeoutSeconds,
                     "must be longer than heartbeatSeconds (\(heartbeatSeconds))")
+        try require(maxRestarts >= 0, "maxRestarts", maxRestarts, "must be non-negative")
+        try require(restartWindowSeconds > 0 && restartWindowSeconds.isFinite, "restartWindowSeconds",
+                    restartWindowSeconds, "must be a positive number of seconds")
         try require(inProcessPolicyLag >= 0, "inProcessPolicyLag", inProcessPolicyLag, "must be non-negative")
         if let maxEnvSteps { try require(maxEnvSteps > 0, "maxEnvSteps", maxEnvSteps, "must be positive") }
         if let maxSeconds { try require(maxSeconds > 0, "maxSeconds", maxSeconds, "must be positive") }

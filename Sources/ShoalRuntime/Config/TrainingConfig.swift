@@ -66,7 +66,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// The learner broadcasts weights every this many updates.
     public var publishEvery = 1
     /// Seconds between the learner's checkpoints (one more is written at the end).
-    public var checkpointSeconds: Double = 30
+    public var checkpointSeconds: Double = 5
     /// Checkpoints kept in the run directory.
     public var keepCheckpoints = 3
     /// Seconds between heartbeats to the supervisor.
@@ -75,6 +75,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var heartbeatTimeoutSeconds: Double = 5
     /// An actor re-sends its unacknowledged rollouts after this many seconds without an ack.
     public var resendSeconds: Double = 2
+    /// A process restarted more than this many times within restartWindowSeconds is given up: an actor is left out,
+    /// the learner fails the run.
+    public var maxRestarts = 5
+    /// The window of the restart limit above, in seconds.
+    public var restartWindowSeconds: Double = 60
 
     // MARK: In-process mode
     /// In `shoal train --in-process`, how many updates the acting policy lags behind the learner.

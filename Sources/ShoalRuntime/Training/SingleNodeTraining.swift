@@ -23,18 +23,21 @@ public final class SingleNodeTraining {
 
     /// The processes of the run.
     public var childSpecs: [ChildSpec] {
+        var restartPolicy = RestartPolicy.default
+        restartPolicy.maxRestarts = config.maxRestarts
+        restartPolicy.window = .seconds(config.restartWindowSeconds)
         let common = ["--run-id", run.runID, "--config", run.configPath]
         let (rollouts, weights) = (run.ipcEndpoint(named: "rollouts"), run.ipcEndpoint(named: "weights"))
         let learner = ChildSpec(
             name: "learner", role: .learner, id: 0, executable: executable,
             arguments: ["learner"] + common + ["--rollouts", rollouts, "--weights", weights,
                                                 "--checkpoints", run.checkpointsPath, "--metrics", run.metricsPath],
-            logPath: run.logPath(for: "learner"))
+            logPath: run.logPath(for: "learner"), restartPolicy: restartPolicy)
         let actors = (0..<config.actors).map { id in
             ChildSpec(
                 name: "actor-\(id)", role: .actor, id: UInt32(id), executable: executable,
                 arguments: ["actor"] + common + ["--id", "\(id)", "--learner", rollouts, "--weights", weights],
-                logPath: run.logPath(for: "actor-\(id)"))
+                logPath: run.logPath(for: "actor-\(id)"), restartPolicy: restartPolicy)
         }
         return [learner] + actors
     }
