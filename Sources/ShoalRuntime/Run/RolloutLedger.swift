@@ -63,7 +63,11 @@ public struct RolloutLedger: Sendable {
             let known = Int64(stats[LearnerReport.Key.knownPrefix + source.label] ?? 0)
             let produced = max(entry.produced, known)
             accounting.produced += produced
-            let settled = stats[LearnerReport.Key.settledPrefix + source.label].map { Int64($0) } ?? entry.acknowledged
+            // A learner with no record of this incarnation (it resumed from a checkpoint older than the
+            // incarnation's rollouts) has settled none of them in its timeline: what the crashed learner settled
+            // was lost with it. Before the learner's first report, the actor's acks are the best estimate.
+            let recorded = stats[LearnerReport.Key.settledPrefix + source.label].map { Int64($0) }
+            let settled = recorded ?? (learner == nil ? entry.acknowledged : 0)
             let outstanding = max(0, produced - settled)
             switch entry.fate {
             case .live: accounting.inFlight += outstanding
