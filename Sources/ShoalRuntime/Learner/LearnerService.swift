@@ -148,7 +148,7 @@ public final class LearnerService {
 
     private func handle(_ parts: [[UInt8]]) {
         guard parts.count == 2 else {
-            intake.reject(label: "bad_multipart", wasRollout: false)
+            refuse(label: "bad_multipart", detail: "\(parts.count) frames, not the sender's identity and one frame")
             return
         }
         let (identity, frame) = (parts[0], parts[1])
@@ -156,46 +156,66 @@ public final class LearnerService {
         do {
             message = try WireMessage.decode(frame)
         } catch {
-            intake.reject(label: error.reason.label, wasRollout: false)
+            refuse(label: error.reason.label, detail: "\(error)")
             return
         }
         do {
             try validator.validate(message)
         } catch {
-            reject(message, because: error)
+            reject(message, from: identity, label: error.reason.label, detail: "\(error)")
             return
         }
         switch message {
         case .rollout(let rollout):
             guard rollout.unrollLength == config.unrollLength else {
-                intake.reject(label: "unroll_length", wasRollout: true)
+                reject(message, from: identity, label: "unroll_length",
+                       detail: "rollout has \(rollout.unrollLength) steps, this learner takes \(config.unrollLength)")
                 return
             }
             let source = RolloutIntake.source(of: rollout)
-            if routes[source] == nil { intake.forgetOlderIncarnations(than: source) }
-            routes[source] = identity
+            route(source, to: identity)
             let countedBefore = intake.counters.duplicates
             sendAcks(to: intake.admit(rollout, learnerVersion: learner.version))
             if intake.counters.duplicates == countedBefore { progress.observe(rollout) }
         case .weightsRequest:
             _ = try? router.send(parts: [identity, currentWeightsFrame], timeout: .zero)
         default:
-            intake.reject(label: "unexpected_\(message.kind.rawValue)", wasRollout: false)
+            refuse(label: "unexpected_\(message.kind.rawValue)", detail: "learners take rollouts and weights requests")
         }
     }
 
-    /// Counts and logs (once per reason) a decoded message that failed validation. A rollout of this run is
-    /// also settled as dropped, and acknowledged, so its actor does not re-send it forever.
-    private func reject(_ message: WireMessage, because error: WireError) {
-        let label = error.reason.label
-        if intake.counters.rejected[label] == nil {
-            log.warning("rejected message", metadata: ["kind": "\(message.kind.rawValue)", "reason": "\(error)"])
-        }
+    /// Remembers where to send acks for an actor incarnation; the first message of a new incarnation lets the
+    /// learner forget the older ones.
+    private func route(_ source: ActorIncarnation, to identity: [UInt8]) {
+        if routes[source] == nil { intake.forgetOlderIncarnations(than: source) }
+        routes[source] = identity
+    }
+
+    /// Counts a message refused without being read as a rollout, and logs the first of each reason.
+    private func refuse(label: String, detail: String) {
+        logFirstRejection(label: label, detail: detail)
+        intake.reject(label: label, wasRollout: false)
+    }
+
+    /// Counts a decoded message that the learner cannot use, and logs the first of each reason. A rollout of this
+    /// run is also settled as dropped (malformed), and acknowledged, so its actor does not re-send it forever nor
+    /// stall without credit, even if it never sent a good one.
+    private func reject(_ message: WireMessage, from identity: [UInt8], label: String, detail: String) {
+        logFirstRejection(label: label, detail: "\(message.kind.rawValue): \(detail)")
         guard case .rollout(let rollout) = message, rollout.origin.runID == runID else {
             intake.reject(label: label, wasRollout: message.kind == .rollout)
             return
         }
+        let source = RolloutIntake.source(of: rollout)
+        route(source, to: identity)
         sendAcks(to: intake.dropMalformed(rollout, label: label))
+    }
+
+    /// Logs only the first rejection of each reason, so that a flood of bad frames cannot flood the log; the
+    /// counts are in the metrics.
+    private func logFirstRejection(label: String, detail: String) {
+        guard intake.counters.rejected[label] == nil else { return }
+        log.warning("rejected message", metadata: ["reason": "\(label)", "detail": "\(detail.prefix(300))"])
     }
 
     // MARK: - Updating

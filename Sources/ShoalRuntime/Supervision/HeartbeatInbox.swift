@@ -1,3 +1,4 @@
+import Logging
 import ShoalWire
 import ZeroMQ
 
@@ -10,9 +11,15 @@ final class HeartbeatInbox {
     private(set) var rejected: [String: Int] = [:]
     private let socket: ZMQSocket
     private let validator: MessageValidator
+    private let log: Logger
+    /// Most frames one `receive` takes; well above what a host's children send in one poll interval.
+    static let maxFramesPerCall = 1_000
 
     /// Binds `bindEndpoint` and accepts heartbeats of run `runID` only.
-    init(context: ZMQContext, bindEndpoint: String, runID: String) throws(SupervisionError) {
+    init(
+        context: ZMQContext, bindEndpoint: String, runID: String, logger: Logger = Logger(label: "shoal.supervisor")
+    ) throws(SupervisionError) {
+        log = logger
         let limits = WireLimits(runID: runID)
         // Heartbeats are small; a frame past this size is garbage, and libzmq drops its sender before decoding.
         let maxHeartbeatBytes = 64 << 10
@@ -35,20 +42,28 @@ final class HeartbeatInbox {
         validator = MessageValidator(limits: limits)
     }
 
-    /// Waits up to `timeout` for the first heartbeat, then takes every one already queued, oldest first.
+    /// Waits up to `timeout` for the first heartbeat, then takes those already queued, oldest first: at most
+    /// `maxFramesPerCall` frames, so that a peer flooding the socket cannot keep the supervisor from its other work.
     func receive(waitingUpTo timeout: Duration) -> [Heartbeat] {
         var heartbeats: [Heartbeat] = []
         var wait = timeout
-        while let frame = receiveFrame(timeout: wait) {
+        var taken = 0
+        while taken < Self.maxFramesPerCall, let parts = receiveMessage(timeout: wait) {
             wait = .zero
+            taken += 1
+            // A child sends one frame per heartbeat; the parts of any other layout are not heartbeats.
+            guard parts.count == 1 else {
+                count("bad_multipart")
+                continue
+            }
             do throws(WireError) {
-                guard case .heartbeat(let heartbeat) = try validator.decode(frame) else {
-                    count(.unexpectedMessage)
+                guard case .heartbeat(let heartbeat) = try validator.decode(parts[0]) else {
+                    count(RejectionReason.unexpectedMessage.label)
                     continue
                 }
                 heartbeats.append(heartbeat)
             } catch {
-                count(error.reason)
+                count(error.reason.label)
             }
         }
         return heartbeats
@@ -59,17 +74,23 @@ final class HeartbeatInbox {
         socket.close()
     }
 
-    private func receiveFrame(timeout: Duration) -> [UInt8]? {
+    private func receiveMessage(timeout: Duration) -> [[UInt8]]? {
         do {
-            return try socket.receive(timeout: timeout)
+            return try socket.receiveMultipart(timeout: timeout)
         } catch {
             // A PULL socket's receive fails only when the context is terminated, which this supervisor does last.
             preconditionFailure("heartbeat receive failed: \(error)")
         }
     }
 
-    private func count(_ reason: RejectionReason) {
-        rejected[reason.label, default: 0] += 1
+    /// Counts a refused frame; logs the 1st, 2nd, 4th, 8th... of each reason with the count so far, so that the
+    /// log tells how many without a flood of bad frames flooding it.
+    private func count(_ label: String) {
+        let total = rejected[label, default: 0] + 1
+        rejected[label] = total
+        if total & (total - 1) == 0 {
+            log.warning("ignored heartbeat frames", metadata: ["reason": "\(label)", "count": "\(total)"])
+        }
     }
 }
 
