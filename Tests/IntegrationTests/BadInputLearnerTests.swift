@@ -50,4 +50,91 @@ final class BadInputLearnerTests: XCTestCase {
         XCTAssertTrue(run.learner.process.isRunning)
         run.assertCleanShutdown()
     }
+
+    /// Well-formed frames the learner must not use: each counted under its reason; those that are rollouts of this
+    /// run settled (dropped) and acknowledged, so that their sender does not re-send them forever.
+    func testWrongRolloutsAreRefusedUnderTheirReasonAndAcknowledged() throws {
+        let run = try BadInputLearnerRun(name: "badinput-learner-wrong")
+        defer { run.cleanUp() }
+        _ = try run.waitUntilLearning()
+        let network = try GoodMessages.network(BadInputLearnerRun.overrides)
+        let validator = MessageValidator(limits: WireLimits(runID: GoodMessages.runID, network: network))
+        func rollout(_ seq: UInt64) -> Rollout { GoodMessages.rollout(network: network, seq: seq) }
+        func frame(_ rollout: Rollout) -> [UInt8] { WireMessage.rollout(rollout).encode() }
+        for seq in UInt64(0)..<10 { XCTAssertNoThrow(try validator.validate(rollout(seq)), "rollout \(seq) is good") }
+
+        var nanReward = rollout(0)
+        nanReward.rewards[3] = .nan
+        var infiniteObservation = rollout(1)
+        infiniteObservation.observations[7] = .infinity
+        var widerNetwork = network
+        widerNetwork.observationSize += 1
+        var otherRun = rollout(4)
+        otherRun.origin.runID = "another-run"
+        var fromTheFuture = rollout(5)
+        fromTheFuture.policyVersion = 1_000_000
+        var hugeShape = rollout(8)
+        hugeShape.observationShape = [1 << 40]
+        let oneEpisode = ProtobufPatch.field(ProtobufPatch.rolloutEpisodes, bytes:
+            ProtobufPatch.field(ProtobufPatch.episodeReturn, float: 1) + ProtobufPatch.field(ProtobufPatch.episodeLength, varint: 9))
+        // 2^20 episodes, by doubling: quick even in a debug build.
+        var millionEpisodes = oneEpisode
+        for _ in 0..<20 { millionEpisodes += millionEpisodes }
+        // (seq, frame, the reason counted, whether the learner settles and acknowledges it)
+        let cases: [(seq: UInt64, frame: [UInt8], reason: String, acknowledged: Bool)] = [
+            (0, frame(nanReward), "rejected_non_finite", true),
+            (1, frame(infiniteObservation), "rejected_non_finite", true),
+            (2, frame(GoodMessages.rollout(network: widerNetwork, seq: 2)), "rejected_architecture_mismatch", true),
+            // Sizes that disagree with the tensors' shapes: refused while decoding, so never read as a rollout.
+            (3, frame(rollout(3)) + ProtobufPatch.field(ProtobufPatch.frameRollout, bytes:
+                ProtobufPatch.field(ProtobufPatch.rolloutBatchSize, varint: 5)), "rejected_shape_mismatch", false),
+            (4, frame(otherRun), "rejected_wrong_run_id", false),
+            // A version the learner has not reached is what a restarted learner sees from its actors: dropped as stale.
+            (5, frame(fromTheFuture), "dropped_stale", true),
+            (6, frame(rollout(6)) + ProtobufPatch.field(ProtobufPatch.frameProtocolVersion, varint: 2),
+             "rejected_unknown_protocol_version", false),
+            (7, frame(rollout(7)) + ProtobufPatch.field(ProtobufPatch.frameRollout, bytes: millionEpisodes),
+             "rejected_inconsistent", true),
+            (8, frame(hugeShape), "rejected_malformed", false),
+            (9, frame(GoodMessages.rollout(network: network, seq: 9, steps: 4)), "rejected_unroll_length", true),
+        ]
+        let hostile = try run.dealer()
+        defer { hostile.close() }
+        for (_, frame, _, _) in cases { XCTAssertEqual(try hostile.send(frame, timeout: .seconds(2)), .sent) }
+
+        let ack = try XCTUnwrap(latestAck(on: hostile, covering: cases.filter(\.acknowledged).map(\.seq)),
+                                "acks: \(run.learner.output)")
+        for (seq, _, reason, acknowledged) in cases {
+            XCTAssertEqual(ack.acknowledges(seq), acknowledged, "rollout \(seq) (\(reason)) acknowledged")
+        }
+        var expected: [String: Double] = [:]
+        for (_, _, reason, _) in cases { expected["queue/\(reason)", default: 0] += 1 }
+        // The rejected rollouts of this run are also settled: dropped as malformed.
+        let settledRejections = cases.filter { $0.acknowledged && $0.reason.hasPrefix("rejected_") }
+        expected["queue/dropped_malformed"] = Double(settledRejections.count)
+        let counted = run.waitForMetrics(timeout: 5) { record in
+            expected.allSatisfy { record.values[$0.key] == $0.value }
+        }
+        let record = try XCTUnwrap(counted, "counted: \(run.latestMetrics()?.values.filter { $0.key.hasPrefix("queue/") } ?? [:])")
+        let rejectionLabels = cases.map(\.reason).filter { $0.hasPrefix("rejected_") }.map { $0.dropFirst("rejected_".count) }
+        XCTAssertEqual(Set(BadInputLearnerRun.rejections(in: record).keys), Set(rejectionLabels.map(String.init)),
+                       "no other reason counted")
+        run.assertStillLearning(after: record)
+        for label in Set(rejectionLabels) {
+            XCTAssertTrue(run.learner.output.contains("reason=\(label)"), "logged \(label)")
+        }
+        run.assertCleanShutdown()
+    }
+
+    /// Reads acks for actor 77 on `dealer` until one acknowledges every seq in `seqs`; the latest one read, nil if
+    /// none did within 10 s.
+    private func latestAck(on dealer: ZMQSocket, covering seqs: [UInt64]) throws -> Ack? {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            guard let frame = try dealer.receive(timeout: .milliseconds(100)) else { continue }
+            guard case .ack(let ack) = try WireMessage.decode(frame), ack.actorID == 77 else { continue }
+            if seqs.allSatisfy(ack.acknowledges) { return ack }
+        }
+        return nil
+    }
 }

@@ -199,11 +199,12 @@ public final class LearnerService {
 
     /// Counts a decoded message that the learner cannot use, and logs the first of each reason. A rollout of this
     /// run is also settled as dropped (malformed), and acknowledged, so its actor does not re-send it forever nor
-    /// stall without credit, even if it never sent a good one.
+    /// stall without credit, even if it never sent a good one. One of another run is no part of this run's
+    /// accounting, which balances the rollouts this run's actors produced.
     private func reject(_ message: WireMessage, from identity: [UInt8], label: String, detail: String) {
         logFirstRejection(label: label, detail: "\(message.kind.rawValue): \(detail)")
         guard case .rollout(let rollout) = message, rollout.origin.runID == runID else {
-            intake.reject(label: label, wasRollout: message.kind == .rollout)
+            intake.reject(label: label, wasRollout: false)
             return
         }
         let source = RolloutIntake.source(of: rollout)
