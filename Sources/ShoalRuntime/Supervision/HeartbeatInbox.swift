@@ -12,8 +12,6 @@ final class HeartbeatInbox {
     private let socket: ZMQSocket
     private let validator: MessageValidator
     private let log: Logger
-    /// Most frames one `receive` takes; well above what a host's children send in one poll interval.
-    static let maxFramesPerCall = 1_000
 
     /// Binds `bindEndpoint` and accepts heartbeats of run `runID` only.
     init(
@@ -42,29 +40,17 @@ final class HeartbeatInbox {
         validator = MessageValidator(limits: limits)
     }
 
-    /// Waits up to `timeout` for the first heartbeat, then takes those already queued, oldest first: at most
-    /// `maxFramesPerCall` frames, so that a peer flooding the socket cannot keep the supervisor from its other work.
+    /// Waits up to `timeout` for the first heartbeat, then takes those already queued, oldest first, until none is
+    /// left or `timeout` (at least 10 ms) has passed: a peer flooding the socket faster than frames can be decoded
+    /// cannot keep the supervisor from its other work for longer.
     func receive(waitingUpTo timeout: Duration) -> [Heartbeat] {
+        let deadline = ContinuousClock.now + max(timeout, .milliseconds(10))
         var heartbeats: [Heartbeat] = []
         var wait = timeout
-        var taken = 0
-        while taken < Self.maxFramesPerCall, let parts = receiveMessage(timeout: wait) {
+        while let parts = receiveMessage(timeout: wait) {
+            if let heartbeat = accept(parts) { heartbeats.append(heartbeat) }
+            guard ContinuousClock.now < deadline else { break }
             wait = .zero
-            taken += 1
-            // A child sends one frame per heartbeat; the parts of any other layout are not heartbeats.
-            guard parts.count == 1 else {
-                count("bad_multipart")
-                continue
-            }
-            do throws(WireError) {
-                guard case .heartbeat(let heartbeat) = try validator.decode(parts[0]) else {
-                    count(RejectionReason.unexpectedMessage.label)
-                    continue
-                }
-                heartbeats.append(heartbeat)
-            } catch {
-                count(error.reason.label)
-            }
         }
         return heartbeats
     }
@@ -72,6 +58,25 @@ final class HeartbeatInbox {
     /// Closes the socket (which removes an ipc socket file).
     func close() {
         socket.close()
+    }
+
+    /// The heartbeat in a message, or nil (counted) if it holds none this supervisor accepts.
+    private func accept(_ parts: [[UInt8]]) -> Heartbeat? {
+        // A child sends one frame per heartbeat; the parts of any other layout are not heartbeats.
+        guard parts.count == 1 else {
+            count("bad_multipart")
+            return nil
+        }
+        do throws(WireError) {
+            guard case .heartbeat(let heartbeat) = try validator.decode(parts[0]) else {
+                count(RejectionReason.unexpectedMessage.label)
+                return nil
+            }
+            return heartbeat
+        } catch {
+            count(error.reason.label)
+            return nil
+        }
     }
 
     private func receiveMessage(timeout: Duration) -> [[UInt8]]? {
