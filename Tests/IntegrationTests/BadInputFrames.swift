@@ -110,7 +110,8 @@ enum GoodMessages {
             actionSize: 1, distributionParameterCount: parameters,
             observations: gaussians((steps + 1) * batch * observationSize), actions: actions,
             rewards: gaussians(steps * batch), terminated: Array(repeating: false, count: steps * batch),
-            truncated: Array(repeating: false, count: steps * batch), behaviourLogits: gaussians(steps * batch * parameters))
+            truncated: Array(repeating: false, count: steps * batch),
+            behaviourLogits: gaussians(steps * batch * parameters))
     }
 
     /// Seeded weights for `network`, stamped `version` of learner incarnation 1.

@@ -33,9 +33,8 @@ final class BadInputLearnerRun {
     }
 
     /// A DEALER connected to the learner's ROUTER, as an actor's would be.
-    func dealer(routingID: String? = nil) throws -> ZMQSocket {
-        let socket = try ZMQSocket(
-            .dealer, context: context, options: SocketOptions(linger: .seconds(1), routingID: routingID.map { Array($0.utf8) }))
+    func dealer() throws -> ZMQSocket {
+        let socket = try ZMQSocket(.dealer, context: context, options: SocketOptions(linger: .seconds(1)))
         try socket.connect(rollouts)
         return socket
     }
