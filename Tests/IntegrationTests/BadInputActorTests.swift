@@ -9,6 +9,8 @@ import XCTest
 final class BadInputActorTests: XCTestCase {
     private static let overrides = ["heartbeatSeconds=0.1", "resendSeconds=0.5", "envsPerActor=4"]
 
+    /// Random bytes, truncated frames, multipart messages and frames over ZMQ_MAXMSGSIZE on both sockets; the last
+    /// kill both connections, which the actor must re-open to go on (libzmq does not, after a protocol error).
     func testGarbageFromTheLearnerIsCountedAndGoodWeightsAreStillAdopted() throws {
         let (directory, fake, actor) = try startActorWithFakeLearner(name: "badinput-actor-garbage")
         defer { cleanUp(directory, fake, actor) }
@@ -47,6 +49,8 @@ final class BadInputActorTests: XCTestCase {
         XCTAssertEqual(actor.wait(timeout: 10), 0, actor.output)
     }
 
+    /// Weights with a bad checksum, for another architecture, of another run or not finite: refused under their
+    /// reasons, and the actor's policy version never jumps to their (higher) stamps.
     func testWrongWeightsAreRefusedAndNeverAdopted() throws {
         let (directory, fake, actor) = try startActorWithFakeLearner(name: "badinput-actor-weights")
         defer { cleanUp(directory, fake, actor) }

@@ -60,7 +60,7 @@ final class FakeLearner {
         return condition()
     }
 
-    /// Sends `frame` to the actor's DEALER.
+    /// Sends `parts` as one message to the actor's DEALER.
     func sendToActor(_ parts: [[UInt8]]) throws {
         let identity = try XCTUnwrap(actorIdentity, "the actor has not spoken yet")
         XCTAssertEqual(try router.send(parts: [identity] + parts, timeout: .seconds(2)), .sent)
