@@ -81,7 +81,11 @@ final class HeartbeatInbox {
 
     private func receiveMessage(timeout: Duration) -> [[UInt8]]? {
         do {
-            return try socket.receiveMultipart(timeout: timeout)
+            // Polling first makes libzmq act on its pending notices, among them that a quiet child's connection has
+            // a heartbeat again; a receive alone does so only every 100 messages, so a peer flooding the socket
+            // would hold back the children's heartbeats for 100 of its frames each time.
+            guard try !ZMQPoller([socket]).readable(timeout: timeout).isEmpty else { return nil }
+            return try socket.receiveMultipart(timeout: .zero)
         } catch {
             // A PULL socket's receive fails only when the context is terminated, which this supervisor does last.
             preconditionFailure("heartbeat receive failed: \(error)")
