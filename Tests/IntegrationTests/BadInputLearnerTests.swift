@@ -130,6 +130,50 @@ final class BadInputLearnerTests: XCTestCase {
         run.assertCleanShutdown()
     }
 
+    /// A peer flooding the ROUTER with frames that take far longer to decode than to send does not starve the good
+    /// actor: the learner goes on updating from its rollouts during the flood.
+    func testFloodOfCostlyFramesDoesNotStarveTheGoodActor() throws {
+        let run = try BadInputLearnerRun(name: "badinput-learner-flood")
+        defer { run.cleanUp() }
+        let before = try run.waitUntilLearning()
+        let network = try GoodMessages.network(BadInputLearnerRun.overrides)
+        // Each is decoded in full (2048 episodes, some 20 KB), then refused as another run's.
+        var otherRun = GoodMessages.rollout(network: network, seq: 0)
+        otherRun.origin.runID = "another-run"
+        var episodes = ProtobufPatch.field(
+            ProtobufPatch.rolloutEpisodes,
+            bytes: ProtobufPatch.field(ProtobufPatch.episodeReturn, float: 1)
+                + ProtobufPatch.field(ProtobufPatch.episodeLength, varint: 9))
+        for _ in 0..<11 { episodes += episodes }
+        let frame = WireMessage.rollout(otherRun).encode()
+            + ProtobufPatch.field(ProtobufPatch.frameRollout, bytes: episodes)
+
+        func refused(_ record: MetricsRecord?) -> Double { record?.values["queue/rejected_wrong_run_id"] ?? 0 }
+
+        let flood = Flood(.dealer, context: run.context, endpoint: run.rollouts, frame: frame)
+        defer { flood.stop() }
+        let started = try XCTUnwrap(run.waitForMetrics(timeout: 3) {
+            refused($0) > 0 && $0.time > before.time
+        }, "the flood did not arrive: \(run.learner.output)")
+        Thread.sleep(forTimeInterval: 1.5)
+        let during = try XCTUnwrap(run.latestMetrics())
+        // Closing a connection whose frames still fill the learner's receive queue crashes the learner: libzmq
+        // 4.3.4 asserts `!_io_error` when a ZMTP heartbeat falls due on it (zeromq/libzmq#4364). Until the
+        // learner's ROUTER goes without ZMTP heartbeats, the flood lets the learner read all it sent, then closes.
+        let sent = flood.silence()
+        let drained = run.waitForMetrics(timeout: 15) { refused($0) == Double(sent) }
+        XCTAssertNotNil(drained, "\(sent) sent, \(refused(run.latestMetrics())) refused")
+        flood.stop()
+
+        let seconds = during.time - started.time
+        let updates = (during.values["charts/version"] ?? 0) - (started.values["charts/version"] ?? 0)
+        let refusedDuring = refused(during) - refused(started)
+        XCTAssertGreaterThan(seconds, 0.5, "two metrics records apart")
+        XCTAssertGreaterThan(refusedDuring / seconds, 100, "a flood: \(refusedDuring) frames in \(seconds) s")
+        XCTAssertGreaterThan(updates / seconds, 20, "updates from the good actor while \(refusedDuring) were refused")
+        run.assertCleanShutdown()
+    }
+
     /// The first ack for actor 77 on `dealer` that acknowledges every seq in `seqs`; nil if none came within 10 s.
     private func firstAck(on dealer: ZMQSocket, covering seqs: [UInt64]) throws -> Ack? {
         let deadline = ContinuousClock.now + .seconds(10)

@@ -1,6 +1,5 @@
 import Foundation
 import ShoalRuntime
-import Synchronization
 import ShoalWire
 import XCTest
 import ZeroMQ
@@ -71,7 +70,8 @@ final class BadInputSupervisorTests: XCTestCase {
         // Each is decoded in full (two thousand stats, some 50 KB), then refused as too large.
         var manyStats = heartbeat()
         manyStats.stats = Dictionary(uniqueKeysWithValues: (0..<2_000).map { ("stat/\($0)", 1.0) })
-        let flood = Flood(context: context, endpoint: heartbeatEndpoint, frame: manyStats.encode())
+        let flood = Flood(.push, context: context, endpoint: heartbeatEndpoint, frame: manyStats.encode())
+        defer { flood.stop() }
 
         let statusPath = "\(run.directory)/run/status.json"
         func writtenAt() -> Date? {
@@ -145,34 +145,6 @@ final class BadInputSupervisorTests: XCTestCase {
     /// The supervisor logs the 1st, 2nd, 4th... frame of each reason: the last one logged for `count` frames.
     private static func largestPowerOfTwo(atMost count: Int) -> Int {
         1 << (Int.bitWidth - 1 - count.leadingZeroBitCount)
-    }
-}
-
-/// A thread sending one frame over and over on its own PUSH socket, as fast as the receiver's queue allows.
-private final class Flood: Sendable {
-    private let stopping = Atomic<Bool>(false)
-    private let sent = Atomic<Int>(0)
-    private let finished = DispatchSemaphore(value: 0)
-
-    init(context: ZMQContext, endpoint: String, frame: [UInt8]) {
-        Thread.detachNewThread { [self] in
-            defer { finished.signal() }
-            guard let socket = try? ZMQSocket(.push, context: context, options: SocketOptions(linger: .zero)) else {
-                return
-            }
-            defer { socket.close() }
-            guard (try? socket.connect(endpoint)) != nil else { return }
-            while !stopping.load(ordering: .relaxed) {
-                if (try? socket.send(frame, timeout: .milliseconds(10))) == .sent { sent.add(1, ordering: .relaxed) }
-            }
-        }
-    }
-
-    /// Stops the thread; returns how many frames it queued.
-    func stop() -> Int {
-        stopping.store(true, ordering: .relaxed)
-        finished.wait()
-        return sent.load(ordering: .relaxed)
     }
 }
 

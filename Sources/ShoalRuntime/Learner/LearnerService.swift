@@ -133,17 +133,27 @@ public final class LearnerService {
 
     // MARK: - Receiving
 
-    /// Handles every message waiting (at most a bounded number, so updates are not starved); waits briefly for
-    /// one if asked and none is waiting. Returns how many were handled.
+    /// Handles every message waiting (at most 256, for at most about 20 ms, so updates, and the acks that let
+    /// actors send more, are not starved by a flood of messages slow to decode); waits briefly for one if asked and
+    /// none is waiting. Returns how many were handled.
     private func receiveAvailable(waitIfIdle: Bool) throws -> Int {
         var handled = 0
         var timeout: Duration = waitIfIdle ? .milliseconds(5) : .zero
-        while handled < 256, let parts = try router.receiveMultipart(timeout: timeout) {
+        let deadline = clock.now + timeout + .milliseconds(20)
+        while handled < 256, clock.now < deadline, let parts = try receiveMessage(timeout: timeout) {
             handle(parts)
             handled += 1
             timeout = .zero
         }
         return handled
+    }
+
+    /// The next message on the ROUTER, waiting up to `timeout`. Polling first makes libzmq act on its pending
+    /// notices, among them that a quiet actor's connection has a message again; a receive alone does so only every
+    /// 100 messages, so a peer flooding the socket would hold back every other actor for 100 of its frames each time.
+    private func receiveMessage(timeout: Duration) throws -> [[UInt8]]? {
+        guard try !ZMQPoller([router]).readable(timeout: timeout).isEmpty else { return nil }
+        return try router.receiveMultipart(timeout: .zero)
     }
 
     private func handle(_ parts: [[UInt8]]) {
