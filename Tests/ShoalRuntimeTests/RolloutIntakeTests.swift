@@ -94,6 +94,21 @@ final class RolloutLedgerTests: XCTestCase {
         XCTAssertTrue(accounting.addsUp, "\(accounting)")
     }
 
+    /// Reports carry only the newest actor incarnations; what was said of older ones still counts, until a
+    /// restarted learner (with its checkpoint's records) replaces it.
+    func testOlderIncarnationsLeftOutOfAReportKeepTheirLastRecord() {
+        var ledger = RolloutLedger()
+        ledger.recordActor(id: 0, incarnation: 1, stats: ["produced": 6, "acknowledged": 6])
+        ledger.actorEnded(id: 0, incarnation: 1, cleanly: false)
+        ledger.recordLearner(incarnation: 1, stats: ["consumed": 6, "settled/0.1": 6, "known/0.1": 6])
+        ledger.recordLearner(incarnation: 1, stats: ["consumed": 6])
+        XCTAssertEqual(ledger.accounting.dropped, [:])
+        XCTAssertTrue(ledger.accounting.addsUp)
+        ledger.recordLearner(incarnation: 2, stats: ["consumed": 2, "settled/0.1": 2, "known/0.1": 2])
+        XCTAssertEqual(ledger.accounting.dropped, ["lost_in_crash": 4])
+        XCTAssertTrue(ledger.accounting.addsUp)
+    }
+
     func testARestartedLearnersStatsReplaceItsPredecessors() {
         var ledger = RolloutLedger()
         ledger.recordLearner(incarnation: 2, stats: ["consumed": 5])

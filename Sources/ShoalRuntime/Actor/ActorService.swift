@@ -46,8 +46,7 @@ public final class ActorService {
     private var envSteps: Int64 = 0
     private var rejected: [String: Int64] = [:]
     private let context: ZMQContext
-    private let dealer: ZMQSocket
-    private let subscriber: ZMQSocket
+    private let learner: LearnerConnection
     private let clock = ContinuousClock()
     private var log: Logger
 
@@ -75,10 +74,9 @@ public final class ActorService {
         lastAck = clock.now
         context = try ZMQContext()
         do {
-            let maxBytes = validator.limits.maxMessageBytes
-            dealer = try ShoalSockets.actorDealer(context, connect: endpoints.learner,
-                                                  routingID: "actor-\(actorID).\(incarnation)", maxMessageBytes: maxBytes)
-            subscriber = try ShoalSockets.weightsSubscriber(context, connect: endpoints.weights, maxMessageBytes: maxBytes)
+            learner = try LearnerConnection(
+                context: context, endpoints: endpoints, actorID: actorID, incarnation: incarnation,
+                maxMessageBytes: validator.limits.maxMessageBytes)
         } catch {
             context.close()
             throw error
@@ -103,7 +101,7 @@ public final class ActorService {
                 return .runFinished
             }
             requestSnapshotIfNeeded()
-            resendIfSilent()
+            try resendIfSilent()
             if clock.now - lastReport >= .seconds(config.heartbeatSeconds) {
                 onReport(report())
                 lastReport = clock.now
@@ -137,25 +135,30 @@ public final class ActorService {
         let frame = WireMessage.rollout(rollout).encode()
         outbox.add(seq: origin.seq, frame: frame)
         // A full send queue (learner gone) leaves the frame in the outbox to be re-sent later.
-        _ = try? dealer.send(frame, timeout: .zero)
+        _ = try? learner.dealer.send(frame, timeout: .zero)
     }
 
     // MARK: - Receiving
 
     /// Handles every waiting message from the learner; waits up to 20 ms for one if asked.
     private func receiveAvailable(wait: Bool) throws -> ActorOutcome? {
-        var poller = ZMQPoller([dealer, subscriber])
+        var poller = ZMQPoller([learner.dealer, learner.subscriber])
         var timeout: Duration = wait ? .milliseconds(20) : .zero
         while true {
             let ready = try poller.readable(timeout: timeout)
             if ready.isEmpty { return nil }
             for socket in ready {
-                while let frame = try socket.receive(timeout: .zero) {
-                    if handle(frame) == .runFinished { return .runFinished }
+                while let parts = try socket.receiveMultipart(timeout: .zero) {
+                    // A learner sends one frame per message; the parts of any other layout are not messages.
+                    guard parts.count == 1 else {
+                        reject(label: "bad_multipart", detail: "\(parts.count) frames in one message")
+                        continue
+                    }
+                    if handle(parts[0]) == .runFinished { return .runFinished }
                 }
             }
             timeout = .zero
-            poller = ZMQPoller([dealer, subscriber])
+            poller = ZMQPoller([learner.dealer, learner.subscriber])
         }
     }
 
@@ -164,7 +167,7 @@ public final class ActorService {
         do {
             message = try validator.decode(frame)
         } catch {
-            rejected[error.reason.label, default: 0] += 1
+            reject(label: error.reason.label, detail: "\(error)")
             return nil
         }
         switch message {
@@ -177,9 +180,19 @@ public final class ActorService {
         case .control(let control) where control.command == .shutdown:
             return .runFinished
         default:
-            rejected["unexpected_\(message.kind.rawValue)", default: 0] += 1
+            reject(label: "unexpected_\(message.kind.rawValue)",
+                   detail: "an actor takes weights, acks for its own incarnation and shutdown commands")
         }
         return nil
+    }
+
+    /// Counts a refused message by reason and logs the first of each reason, so that a flood of bad frames cannot
+    /// flood the log; the counts are in the heartbeat stats.
+    private func reject(label: String, detail: String) {
+        if rejected[label] == nil {
+            log.warning("rejected message", metadata: ["reason": "\(label)", "detail": "\(detail.prefix(300))"])
+        }
+        rejected[label, default: 0] += 1
     }
 
     // MARK: - Recovery
@@ -189,16 +202,18 @@ public final class ActorService {
         guard inbox.shouldRequest(learnerNewest: learnerNewest, now: now, silence: .seconds(config.resendSeconds),
                                   retry: .milliseconds(500)) else { return }
         let request = WeightsRequest(runID: runID, actorID: actorID, incarnation: incarnation, held: inbox.newest)
-        _ = try? dealer.send(WireMessage.weightsRequest(request).encode(), timeout: .zero)
+        _ = try? learner.dealer.send(WireMessage.weightsRequest(request).encode(), timeout: .zero)
         inbox.requested(at: now)
     }
 
     /// No ack for `resendSeconds` while rollouts are outstanding: the learner may have lost them (restart,
-    /// reconnect), so send them all again; the learner discards copies it already has.
-    private func resendIfSilent() {
+    /// reconnect) or the connection may be dead for good (see `LearnerConnection`), so open fresh sockets, as the
+    /// zguide's Lazy Pirate client does, and send them all again; the learner discards copies it already has.
+    private func resendIfSilent() throws {
         guard outbox.unacknowledged > 0, clock.now - lastAck >= .seconds(config.resendSeconds) else { return }
-        log.notice("no ack: re-sending", metadata: ["rollouts": "\(outbox.unacknowledged)"])
-        for frame in outbox.framesToResend() { _ = try? dealer.send(frame, timeout: .zero) }
+        log.notice("no ack: reconnecting and re-sending", metadata: ["rollouts": "\(outbox.unacknowledged)"])
+        try learner.reopen()
+        for frame in outbox.framesToResend() { _ = try? learner.dealer.send(frame, timeout: .zero) }
         lastAck = clock.now
     }
 
@@ -209,8 +224,7 @@ public final class ActorService {
     }
 
     private func close() {
-        dealer.close()
-        subscriber.close()
+        learner.close()
         context.close()
     }
 }

@@ -135,12 +135,14 @@ public final class LearnerService {
 
     // MARK: - Receiving
 
-    /// Handles every message waiting (at most a bounded number, so updates are not starved); waits briefly for
-    /// one if asked and none is waiting. Returns how many were handled.
+    /// Handles every message waiting (at most 256, for at most about 20 ms, so updates, and the acks that let
+    /// actors send more, are not starved by a flood of messages slow to decode); waits briefly for one if asked and
+    /// none is waiting. Returns how many were handled.
     private func receiveAvailable(waitIfIdle: Bool) throws -> Int {
         var handled = 0
         var timeout: Duration = waitIfIdle ? .milliseconds(5) : .zero
-        while handled < 256, let parts = try router.receiveMultipart(timeout: timeout) {
+        let deadline = clock.now + timeout + .milliseconds(20)
+        while handled < 256, clock.now < deadline, let parts = try receiveMessage(timeout: timeout) {
             handle(parts)
             handled += 1
             timeout = .zero
@@ -148,9 +150,17 @@ public final class LearnerService {
         return handled
     }
 
+    /// The next message on the ROUTER, waiting up to `timeout`. Polling first makes libzmq act on its pending
+    /// notices, among them that a quiet actor's connection has a message again; a receive alone does so only every
+    /// 100 messages, so a peer flooding the socket would hold back every other actor for 100 of its frames each time.
+    private func receiveMessage(timeout: Duration) throws -> [[UInt8]]? {
+        guard try !ZMQPoller([router]).readable(timeout: timeout).isEmpty else { return nil }
+        return try router.receiveMultipart(timeout: .zero)
+    }
+
     private func handle(_ parts: [[UInt8]]) {
         guard parts.count == 2 else {
-            intake.reject(label: "bad_multipart")
+            refuse(label: "bad_multipart", detail: "\(parts.count) frames, not the sender's identity and one frame")
             return
         }
         let (identity, frame) = (parts[0], parts[1])
@@ -158,45 +168,65 @@ public final class LearnerService {
         do {
             message = try WireMessage.decode(frame)
         } catch {
-            intake.reject(label: error.reason.label)
+            refuse(label: error.reason.label, detail: "\(error)")
             return
         }
         do {
             try validator.validate(message)
         } catch {
-            reject(message, because: error, from: identity)
+            reject(message, from: identity, label: error.reason.label, detail: "\(error)")
             return
         }
         switch message {
         case .rollout(let rollout):
-            routes[RolloutIntake.source(of: rollout)] = identity
             guard rollout.unrollLength == config.unrollLength else {
-                sendAcks(to: intake.dropMalformed(rollout, label: "unroll_length"))
+                reject(message, from: identity, label: "unroll_length",
+                       detail: "rollout has \(rollout.unrollLength) steps, this learner takes \(config.unrollLength)")
                 return
             }
+            let source = RolloutIntake.source(of: rollout)
+            route(source, to: identity)
             let countedBefore = intake.counters.duplicates
             sendAcks(to: intake.admit(rollout, learnerVersion: learner.version))
             if intake.counters.duplicates == countedBefore { progress.observe(rollout) }
         case .weightsRequest:
             _ = try? router.send(parts: [identity, currentWeightsFrame], timeout: .zero)
         default:
-            intake.reject(label: "unexpected_\(message.kind.rawValue)")
+            refuse(label: "unexpected_\(message.kind.rawValue)", detail: "learners take rollouts and weights requests")
         }
     }
 
-    /// Counts and logs (once per reason) a decoded message that failed validation. A rollout of this run is
-    /// also settled as dropped, and acknowledged, so its actor does not re-send it forever.
-    private func reject(_ message: WireMessage, because error: WireError, from identity: [UInt8]) {
-        let label = error.reason.label
-        if intake.counters.rejected[label] == nil {
-            log.warning("rejected message", metadata: ["kind": "\(message.kind.rawValue)", "reason": "\(error)"])
-        }
+    /// Remembers where to send acks for an actor incarnation.
+    private func route(_ source: ActorIncarnation, to identity: [UInt8]) {
+        routes[source] = identity
+    }
+
+    /// Counts a message refused without being read as a rollout, and logs the first of each reason.
+    private func refuse(label: String, detail: String) {
+        logFirstRejection(label: label, detail: detail)
+        intake.reject(label: label)
+    }
+
+    /// Counts a decoded message that the learner cannot use, and logs the first of each reason. A rollout of this
+    /// run is also settled as dropped (malformed), and acknowledged, so its actor does not re-send it forever nor
+    /// stall without credit, even if it never sent a good one. One of another run is no part of this run's
+    /// accounting, which balances the rollouts this run's actors produced.
+    private func reject(_ message: WireMessage, from identity: [UInt8], label: String, detail: String) {
+        logFirstRejection(label: label, detail: "\(message.kind.rawValue): \(detail)")
         guard case .rollout(let rollout) = message, rollout.origin.runID == runID else {
             intake.reject(label: label)
             return
         }
-        routes[RolloutIntake.source(of: rollout)] = identity
+        let source = RolloutIntake.source(of: rollout)
+        route(source, to: identity)
         sendAcks(to: intake.dropMalformed(rollout, label: label))
+    }
+
+    /// Logs only the first rejection of each reason, so that a flood of bad frames cannot flood the log; the
+    /// counts are in the metrics.
+    private func logFirstRejection(label: String, detail: String) {
+        guard intake.counters.rejected[label] == nil else { return }
+        log.warning("rejected message", metadata: ["reason": "\(label)", "detail": "\(detail.prefix(300))"])
     }
 
     // MARK: - Updating
@@ -321,6 +351,9 @@ public struct LearnerReport: Sendable {
     /// Distinct rollouts known to exist per actor incarnation (see `RolloutIntake.knownSeqCounts`).
     public var known: [ActorIncarnation: Int]
 
+    /// Actor incarnations whose counts one report carries at most (two stats each).
+    static let reportedIncarnations = 100
+
     /// Names of the figures in heartbeat stats.
     public enum Key {
         public static let received = "received"
@@ -348,8 +381,14 @@ public struct LearnerReport: Sendable {
         for (reason, count) in counters.dropped { stats[Key.droppedPrefix + reason.rawValue] = Double(count) }
         if let meanReturn { stats[Key.meanReturn] = Double(meanReturn) }
         if let medianLag { stats[Key.medianLag] = medianLag }
-        for (source, count) in settled { stats[Key.settledPrefix + source.label] = Double(count) }
-        for (source, count) in known { stats[Key.knownPrefix + source.label] = Double(count) }
+        // Heartbeats have a bounded number of stats: the newest incarnations of each actor are the ones whose
+        // counts still change; the supervisor's ledger remembers what it was told of older ones.
+        let newest = settled.keys.sorted { ($0.incarnation, $0.actorID) > ($1.incarnation, $1.actorID) }
+            .prefix(Self.reportedIncarnations)
+        for source in newest {
+            stats[Key.settledPrefix + source.label] = Double(settled[source] ?? 0)
+            stats[Key.knownPrefix + source.label] = Double(known[source] ?? 0)
+        }
         return stats
     }
 }

@@ -12,6 +12,13 @@ public struct ActorIncarnation: Hashable, Sendable, Codable {
 
     /// "actorID.incarnation", as in heartbeat stats keys.
     public var label: String { "\(actorID).\(incarnation)" }
+
+    /// Parses a `label`.
+    public init?(label: Substring) {
+        let parts = label.split(separator: ".")
+        guard parts.count == 2, let actor = UInt32(parts[0]), let incarnation = UInt32(parts[1]) else { return nil }
+        self.init(actorID: actor, incarnation: incarnation)
+    }
 }
 
 /// The learner's front door for rollouts: removes duplicates, drops stale ones, queues the rest (bounded) until an

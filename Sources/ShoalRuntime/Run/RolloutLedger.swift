@@ -23,6 +23,9 @@ public struct RolloutLedger: Sendable {
 
     private var actors: [ActorIncarnation: ActorEntry] = [:]
     private var learner: (incarnation: UInt32, stats: [String: Double])?
+    /// What the newest learner incarnation last reported of each actor incarnation (reports carry only the newest
+    /// actor incarnations), as (known, settled).
+    private var learnerRecords: [ActorIncarnation: (known: Int64, settled: Int64)] = [:]
 
     public init() {}
 
@@ -46,12 +49,20 @@ public struct RolloutLedger: Sendable {
     /// checkpoint) replace its predecessor's.
     public mutating func recordLearner(incarnation: UInt32, stats: [String: Double]) {
         if let learner, learner.incarnation > incarnation { return }
+        // A restarted learner's records start from its checkpoint: its predecessor's no longer hold.
+        if let learner, learner.incarnation < incarnation { learnerRecords.removeAll() }
         learner = (incarnation, stats)
+        for (key, value) in stats where key.hasPrefix(LearnerReport.Key.settledPrefix) {
+            let label = key.dropFirst(LearnerReport.Key.settledPrefix.count)
+            guard let source = ActorIncarnation(label: label) else { continue }
+            let known = Int64(stats[LearnerReport.Key.knownPrefix + label] ?? value)
+            learnerRecords[source] = (known, Int64(value))
+        }
     }
 
     /// The accounting as it stands.
     public var accounting: RolloutAccounting {
-        let stats = learner?.stats ?? [:]
+        let stats = learner?.stats ?? [:]  // global counters
         var accounting = RolloutAccounting()
         accounting.received = Int64(stats[LearnerReport.Key.received] ?? 0)
         accounting.consumed = Int64(stats[LearnerReport.Key.consumed] ?? 0)
@@ -60,14 +71,13 @@ public struct RolloutLedger: Sendable {
             accounting.dropped[String(key.dropFirst(LearnerReport.Key.droppedPrefix.count)), default: 0] += Int64(value)
         }
         for (source, entry) in actors {
-            let known = Int64(stats[LearnerReport.Key.knownPrefix + source.label] ?? 0)
-            let produced = max(entry.produced, known)
+            let record = learnerRecords[source]
+            let produced = max(entry.produced, record?.known ?? 0)
             accounting.produced += produced
             // A learner with no record of this incarnation (it resumed from a checkpoint older than the
             // incarnation's rollouts) has settled none of them in its timeline: what the crashed learner settled
             // was lost with it. Before the learner's first report, the actor's acks are the best estimate.
-            let recorded = stats[LearnerReport.Key.settledPrefix + source.label].map { Int64($0) }
-            let settled = recorded ?? (learner == nil ? entry.acknowledged : 0)
+            let settled = record?.settled ?? (learner == nil ? entry.acknowledged : 0)
             let outstanding = max(0, produced - settled)
             switch entry.fate {
             case .live: accounting.inFlight += outstanding

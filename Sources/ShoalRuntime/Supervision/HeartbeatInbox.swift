@@ -1,3 +1,4 @@
+import Logging
 import ShoalWire
 import ZeroMQ
 
@@ -10,9 +11,13 @@ final class HeartbeatInbox {
     private(set) var rejected: [String: Int] = [:]
     private let socket: ZMQSocket
     private let validator: MessageValidator
+    private let log: Logger
 
     /// Binds `bindEndpoint` and accepts heartbeats of run `runID` only.
-    init(context: ZMQContext, bindEndpoint: String, runID: String) throws(SupervisionError) {
+    init(
+        context: ZMQContext, bindEndpoint: String, runID: String, logger: Logger = Logger(label: "shoal.supervisor")
+    ) throws(SupervisionError) {
+        log = logger
         let limits = WireLimits(runID: runID)
         // Heartbeats are small; a frame past this size is garbage, and libzmq drops its sender before decoding.
         let maxHeartbeatBytes = 64 << 10
@@ -35,21 +40,17 @@ final class HeartbeatInbox {
         validator = MessageValidator(limits: limits)
     }
 
-    /// Waits up to `timeout` for the first heartbeat, then takes every one already queued, oldest first.
+    /// Waits up to `timeout` for the first heartbeat, then takes those already queued, oldest first, until none is
+    /// left or `timeout` (at least 10 ms) has passed: a peer flooding the socket faster than frames can be decoded
+    /// cannot keep the supervisor from its other work for longer.
     func receive(waitingUpTo timeout: Duration) -> [Heartbeat] {
+        let deadline = ContinuousClock.now + max(timeout, .milliseconds(10))
         var heartbeats: [Heartbeat] = []
         var wait = timeout
-        while let frame = receiveFrame(timeout: wait) {
+        while let parts = receiveMessage(timeout: wait) {
+            if let heartbeat = accept(parts) { heartbeats.append(heartbeat) }
+            guard ContinuousClock.now < deadline else { break }
             wait = .zero
-            do throws(WireError) {
-                guard case .heartbeat(let heartbeat) = try validator.decode(frame) else {
-                    count(.unexpectedMessage)
-                    continue
-                }
-                heartbeats.append(heartbeat)
-            } catch {
-                count(error.reason)
-            }
         }
         return heartbeats
     }
@@ -59,17 +60,46 @@ final class HeartbeatInbox {
         socket.close()
     }
 
-    private func receiveFrame(timeout: Duration) -> [UInt8]? {
+    /// The heartbeat in a message, or nil (counted) if it holds none this supervisor accepts.
+    private func accept(_ parts: [[UInt8]]) -> Heartbeat? {
+        // A child sends one frame per heartbeat; the parts of any other layout are not heartbeats.
+        guard parts.count == 1 else {
+            count("bad_multipart")
+            return nil
+        }
+        do throws(WireError) {
+            guard case .heartbeat(let heartbeat) = try validator.decode(parts[0]) else {
+                count(RejectionReason.unexpectedMessage.label)
+                return nil
+            }
+            return heartbeat
+        } catch {
+            count(error.reason.label)
+            return nil
+        }
+    }
+
+    private func receiveMessage(timeout: Duration) -> [[UInt8]]? {
         do {
-            return try socket.receive(timeout: timeout)
+            // Polling first makes libzmq act on its pending notices, among them that a quiet child's connection has
+            // a heartbeat again; a receive alone does so only every 100 messages, so a peer flooding the socket
+            // would hold back the children's heartbeats for 100 of its frames each time.
+            guard try !ZMQPoller([socket]).readable(timeout: timeout).isEmpty else { return nil }
+            return try socket.receiveMultipart(timeout: .zero)
         } catch {
             // A PULL socket's receive fails only when the context is terminated, which this supervisor does last.
             preconditionFailure("heartbeat receive failed: \(error)")
         }
     }
 
-    private func count(_ reason: RejectionReason) {
-        rejected[reason.label, default: 0] += 1
+    /// Counts a refused frame; logs the 1st, 2nd, 4th, 8th... of each reason with the count so far, so that the
+    /// log tells how many without a flood of bad frames flooding it.
+    private func count(_ label: String) {
+        let total = rejected[label, default: 0] + 1
+        rejected[label] = total
+        if total & (total - 1) == 0 {
+            log.warning("ignored heartbeat frames", metadata: ["reason": "\(label)", "count": "\(total)"])
+        }
     }
 }
 

@@ -1,7 +1,12 @@
 import ZeroMQ
 
-/// The sockets of Shoal's roles, each with the options its job needs: bounded queues, bounded linger, a maximum
-/// message size on every receiving socket, and ZeroMQ heartbeats so a dead peer is noticed.
+/// The sockets of Shoal's roles, each with the options its job needs: bounded queues, bounded linger and a maximum
+/// message size on every receiving socket.
+///
+/// No ZMTP heartbeats: libzmq 4.3.4 aborts the process (`!_io_error` in stream_engine_base.cpp, zeromq/libzmq#4364)
+/// when a heartbeat falls due on a connection whose peer vanished with a full queue, which a flooding or crashing
+/// peer can cause. Dead peers are noticed by Shoal's own means instead: acks (an actor reopens its sockets after
+/// `resendSeconds` without one) and the supervisor's heartbeats.
 enum ShoalSockets {
     /// Bounded linger: closing never waits long for a peer that is gone.
     static let linger = Duration.milliseconds(200)
@@ -9,8 +14,7 @@ enum ShoalSockets {
     /// The learner's ROUTER for rollouts and weights requests (bound).
     static func learnerRouter(_ context: ZMQContext, bind endpoint: String, maxMessageBytes: Int) throws -> ZMQSocket {
         let socket = try ZMQSocket(.router, context: context, options: SocketOptions(
-            sendHighWaterMark: 1_000, receiveHighWaterMark: 1_000, linger: linger, maxMessageSize: maxMessageBytes,
-            heartbeatInterval: .seconds(1), heartbeatTTL: .seconds(5), heartbeatTimeout: .seconds(5)))
+            sendHighWaterMark: 1_000, receiveHighWaterMark: 1_000, linger: linger, maxMessageSize: maxMessageBytes))
         try socket.bind(endpoint)
         return socket
     }
@@ -30,7 +34,6 @@ enum ShoalSockets {
     ) throws -> ZMQSocket {
         let socket = try ZMQSocket(.dealer, context: context, options: SocketOptions(
             sendHighWaterMark: 1_000, receiveHighWaterMark: 1_000, linger: .zero, maxMessageSize: maxMessageBytes,
-            heartbeatInterval: .seconds(1), heartbeatTTL: .seconds(5), heartbeatTimeout: .seconds(5),
             reconnectInterval: .milliseconds(100), reconnectIntervalMax: .seconds(2),
             routingID: Array(routingID.utf8)))
         try socket.connect(endpoint)
@@ -43,7 +46,6 @@ enum ShoalSockets {
     ) throws -> ZMQSocket {
         let socket = try ZMQSocket(.sub, context: context, options: SocketOptions(
             receiveHighWaterMark: 4, linger: .zero, maxMessageSize: maxMessageBytes,
-            heartbeatInterval: .seconds(1), heartbeatTTL: .seconds(5), heartbeatTimeout: .seconds(5),
             reconnectInterval: .milliseconds(100), reconnectIntervalMax: .seconds(2), subscriptions: [[]]))
         try socket.connect(endpoint)
         return socket

@@ -28,7 +28,7 @@ public struct WireLimits: Sendable, Equatable {
     /// Most selective acknowledgements in one ack.
     public var maxAckSeqs: Int = 4096
     /// Most named stats in one heartbeat.
-    public var maxStats: Int = 4096
+    public var maxStats: Int = 256
     /// Longest free-text field (host, stat name, control reason), in UTF-8 bytes.
     public var maxTextBytes: Int = 1024
 
