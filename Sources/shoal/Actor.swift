@@ -18,10 +18,7 @@ struct Actor: ParsableCommand {
     var weights: String
 
     func run() throws {
-        bootstrapLogging()
-        ParentWatch.dieWithParent()
-        TerminationSignals.install()
-        let config = try role.resolvedConfig()
+        let config = try role.startRole()
         let service = try ActorService(
             config: config, runID: role.runID, actorID: id, incarnation: role.resolvedIncarnation,
             endpoints: ActorEndpoints(learner: learner, weights: weights))

@@ -21,10 +21,7 @@ struct Learner: ParsableCommand {
     var metrics: String?
 
     func run() throws {
-        bootstrapLogging()
-        ParentWatch.dieWithParent()
-        TerminationSignals.install()
-        let config = try role.resolvedConfig()
+        let config = try role.startRole()
         let service = try LearnerService(
             config: config, runID: role.runID, incarnation: role.resolvedIncarnation,
             endpoints: LearnerEndpoints(rollouts: rollouts, weights: weights), checkpointDirectory: checkpoints)

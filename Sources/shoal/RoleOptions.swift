@@ -17,6 +17,15 @@ struct RoleOptions: ParsableArguments {
     @Option(help: "Incarnation of this process (default: $SHOAL_INCARNATION, else 1).")
     var incarnation: UInt32?
 
+    /// What every role does first: logs to stderr, dies with its supervisor, turns SIGINT/SIGTERM into a clean
+    /// stop; returns the resolved config.
+    func startRole() throws -> TrainingConfig {
+        bootstrapLogging()
+        ParentWatch.dieWithParent()
+        TerminationSignals.install()
+        return try resolvedConfig()
+    }
+
     /// The config file (or the default) with overrides applied.
     func resolvedConfig() throws -> TrainingConfig {
         try TrainingConfig.resolve(file: config, overrides: overrides)
