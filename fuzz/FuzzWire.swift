@@ -1,4 +1,6 @@
-import ShoalWire
+import SwiftProtobuf
+
+@testable import ShoalWire
 
 /// libFuzzer's entry point: runs one input through every decode and validation path and checks that they agree
 /// with each other and that whatever decodes survives a round trip unchanged. A broken property traps, which
@@ -11,7 +13,17 @@ public func fuzzWire(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if case .success(let message) = decodeResult({ () throws(WireError) in try WireMessage.decode(bytes) }) {
         checkRoundTrip(of: message)
     }
-    return 0
+    // -1 keeps an input out of the corpus. Bytes SwiftProtobuf cannot parse as a frame are checked like any other,
+    // but reach no further than its parser, which is fuzzed upstream; kept, they would crowd the corpus with one
+    // input per error branch of the generated decoders.
+    return isProtobufFrame(bytes) ? 0 : -1
+}
+
+/// Whether SwiftProtobuf parses `bytes` as a frame, whatever ShoalWire then makes of it.
+private func isProtobufFrame(_ bytes: [UInt8]) -> Bool {
+    var options = BinaryDecodingOptions()
+    options.discardUnknownFields = true
+    return (try? Shoal_V1_Frame(serializedBytes: bytes, options: options)) != nil
 }
 
 /// The copying and the in-place decoders give the same outcome, structurally and for each receiver, and a

@@ -33,9 +33,8 @@ enum SeedCorpus {
         ("rollout", .rollout(categoricalRollout), true),
         ("rollout-gaussian", .rollout(gaussianRollout), false),
         ("weights", .weights(weights), true),
-        ("weights-request", .weightsRequest(weightsRequest(held: WeightsStamp(learnerIncarnation: 1, version: 5))),
-            true),
-        ("weights-request-first", .weightsRequest(weightsRequest(held: nil)), true),
+        ("weights-request", .weightsRequest(weightsRequest(heldVersion: 5)), true),
+        ("weights-request-first", .weightsRequest(weightsRequest(heldVersion: nil)), true),
         ("ack", .ack(ack), true),
         ("heartbeat", .heartbeat(heartbeat), true),
         ("control", .control(Control(runID: FuzzReceivers.runID, command: .pause, reason: "operator asked")), true),
@@ -73,8 +72,11 @@ enum SeedCorpus {
             parameters: ramp(ParameterLayout(spec: FuzzReceivers.network).count), network: FuzzReceivers.network)
     }
 
-    static func weightsRequest(held: WeightsStamp?) -> WeightsRequest {
-        WeightsRequest(runID: FuzzReceivers.runID, actorID: 3, incarnation: 2, held: held)
+    /// A request from an actor holding version `heldVersion` of the first learner incarnation, or nothing yet.
+    static func weightsRequest(heldVersion: UInt64?) -> WeightsRequest {
+        WeightsRequest(
+            runID: FuzzReceivers.runID, actorID: 3, incarnation: 2,
+            held: heldVersion.map { WeightsStamp(learnerIncarnation: 1, version: $0) })
     }
 
     static let ack = Ack(
