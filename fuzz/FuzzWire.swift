@@ -9,8 +9,9 @@ import SwiftProtobuf
 public func fuzzWire(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let frame = UnsafeRawBufferPointer(start: data, count: size)
     let bytes = Array(frame)
-    checkReceivePaths(bytes, frame)
-    if case .success(let message) = decodeResult({ () throws(WireError) in try WireMessage.decode(bytes) }) {
+    let decoded = decodeResult { () throws(WireError) in try WireMessage.decode(bytes) }
+    checkReceivePaths(bytes, frame, decoded: decoded)
+    if case .success(let message) = decoded {
         checkRoundTrip(of: message)
     }
     // -1 keeps an input out of the corpus. Bytes SwiftProtobuf cannot parse as a frame are checked like any other,
@@ -27,9 +28,10 @@ private func isProtobufFrame(_ bytes: [UInt8]) -> Bool {
 }
 
 /// The copying and the in-place decoders give the same outcome, structurally and for each receiver, and a
-/// receiver's verdict is exactly structural decoding followed by its validation.
-private func checkReceivePaths(_ bytes: [UInt8], _ frame: UnsafeRawBufferPointer) {
-    let decoded = decodeResult { () throws(WireError) in try WireMessage.decode(bytes) }
+/// receiver's verdict is exactly structural decoding (`decoded`) followed by its validation.
+private func checkReceivePaths(
+    _ bytes: [UInt8], _ frame: UnsafeRawBufferPointer, decoded: Result<WireMessage, WireError>
+) {
     let decodedInPlace = decodeResult { () throws(WireError) in try WireMessage.decode(frame) }
     require(sameOutcome(decoded, decodedInPlace), "in-place decode disagrees: \(decoded) vs \(decodedInPlace)")
     for (name, receiver) in [("learner", FuzzReceivers.learner), ("actor", FuzzReceivers.actor)] {
