@@ -7,7 +7,8 @@ extension MessageValidator {
         try checkRunID(weights.runID)
         try checkSize(weights.parameters.count, limit: limits.maxParameters, field: "parameters")
         try checkPlausible(weights.network)
-        try checkCount(weights.parameters.count, sizes: ParameterLayout(spec: weights.network).count, field: "parameters")
+        let expectedCount = ParameterLayout(spec: weights.network).count
+        try checkCount(weights.parameters.count, sizes: expectedCount, field: "parameters")
         if let expected = limits.network, weights.network != expected {
             throw WireError(
                 .architectureMismatch, "weights are for network \(weights.network), this process runs \(expected)")
