@@ -6,13 +6,19 @@ final class ShoalProcess {
     let process = Process()
     let logURL: URL
 
-    /// Starts `shoal arguments…` with `OPENBLAS_NUM_THREADS=1`.
-    init(_ arguments: [String], log: URL, environment extra: [String: String] = [:]) throws {
+    /// Starts `shoal arguments…` with `OPENBLAS_NUM_THREADS=1`, through `launcher` if given (e.g.
+    /// `ip netns exec NS`, to run it on another test host).
+    init(_ arguments: [String], log: URL, environment extra: [String: String] = [:], launcher: [String] = []) throws {
         logURL = log
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
-        process.executableURL = ShoalBinary.url
-        process.arguments = arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [ShoalBinary.url.path] + arguments
+        } else {
+            process.executableURL = ShoalBinary.url
+            process.arguments = arguments
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = "1"
         environment.merge(extra) { $1 }

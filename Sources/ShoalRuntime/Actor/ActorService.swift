@@ -42,6 +42,8 @@ public final class ActorService {
     private var validator: MessageValidator
     private var learnerNewest: WeightsStamp?
     private var lastAck: ContinuousClock.Instant
+    /// Re-sent after a silence and not acknowledged since.
+    private var reconnecting = false
     private var nextSeq: UInt64 = 0
     private var envSteps: Int64 = 0
     private var rejected: [String: Int64] = [:]
@@ -174,7 +176,10 @@ public final class ActorService {
         case .weights(let weights):
             _ = inbox.offer(weights, at: clock.now)
         case .ack(let ack) where ack.actorID == actorID && ack.incarnation == incarnation:
-            outbox.apply(ack)
+            if outbox.apply(ack) > 0 && reconnecting {
+                log.notice("learner reachable again: rollouts acknowledged")
+                reconnecting = false
+            }
             learnerNewest = ack.newestWeights
             lastAck = clock.now
         case .control(let control) where control.command == .shutdown:
@@ -212,6 +217,7 @@ public final class ActorService {
     private func resendIfSilent() throws {
         guard outbox.unacknowledged > 0, clock.now - lastAck >= .seconds(config.resendSeconds) else { return }
         log.notice("no ack: reconnecting and re-sending", metadata: ["rollouts": "\(outbox.unacknowledged)"])
+        reconnecting = true
         try learner.reopen()
         for frame in outbox.framesToResend() { _ = try? learner.dealer.send(frame, timeout: .zero) }
         lastAck = clock.now

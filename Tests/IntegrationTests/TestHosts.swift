@@ -1,0 +1,88 @@
+import Foundation
+import XCTest
+
+/// Test hosts on one machine: a network namespace per host, each with one interface on a shared bridge (itself in
+/// a namespace of its own, so the machine's own network is never touched), addresses 10.77.<net>.<n>/24. Links can
+/// be cut and restored, and given `tc netem` delay and loss. Needs root and iproute2; tests skip, saying why, when
+/// namespaces cannot be made.
+final class TestHosts {
+    let names: [String]
+    private let prefix: String
+    private let net: Int
+    private var switchName: String { "\(prefix)sw" }
+
+    /// Makes `count` hosts; host i (from 0) has address `address(i)`.
+    init(count: Int) throws {
+        // Short names: interface names are limited to 15 bytes.
+        let tag = String(getpid() % 100_000)
+        prefix = "sh\(tag)"
+        net = Int(getpid() % 200) + 20
+        names = (0..<count).map { "sh\(tag)h\($0)" }
+        do {
+            try Self.ip(["netns", "add", switchName])
+        } catch {
+            throw XCTSkip("network namespaces unavailable (needs root and iproute2's `ip netns`): \(error)")
+        }
+        try Self.ip(["-n", switchName, "link", "add", "br0", "type", "bridge"])
+        try Self.ip(["-n", switchName, "link", "set", "br0", "up"])
+        for (index, host) in names.enumerated() {
+            try Self.ip(["netns", "add", host])
+            try Self.ip(["-n", host, "link", "add", "eth0", "type", "veth", "peer", "name", port(index),
+                         "netns", switchName])
+            try Self.ip(["-n", switchName, "link", "set", port(index), "master", "br0", "up"])
+            try Self.ip(["-n", host, "address", "add", "\(address(index))/24", "dev", "eth0"])
+            try Self.ip(["-n", host, "link", "set", "eth0", "up"])
+            try Self.ip(["-n", host, "link", "set", "lo", "up"])
+        }
+    }
+
+    deinit {
+        for namespace in names + [switchName] { try? Self.ip(["netns", "del", namespace]) }
+    }
+
+    /// Host `index`'s address.
+    func address(_ index: Int) -> String { "10.77.\(net).\(index + 1)" }
+
+    /// The command prefix that runs a program on host `index`.
+    func launcher(_ index: Int) -> [String] { ["/usr/sbin/ip", "netns", "exec", names[index]] }
+
+    /// Cuts host `index`'s link (its bridge port goes down), or restores it.
+    func setLink(_ index: Int, up: Bool) throws {
+        try Self.ip(["-n", switchName, "link", "set", port(index), up ? "up" : "down"])
+    }
+
+    /// Adds `tc netem` delay and loss to everything host `index` sends; skips the test, saying why, where the
+    /// kernel has no netem (sch_netem).
+    func impair(_ index: Int, delayMilliseconds: Int, lossPercent: Double) throws {
+        do {
+            try Self.run("/usr/sbin/tc", ["-n", names[index], "qdisc", "add", "dev", "eth0", "root", "netem",
+                                         "delay", "\(delayMilliseconds)ms", "loss", "\(lossPercent)%"])
+        } catch let error as TestHostsError where error.description.contains("qdisc kind is unknown") {
+            throw XCTSkip("this kernel has no tc netem qdisc (sch_netem): \(error)")
+        }
+    }
+
+    private func port(_ index: Int) -> String { "\(prefix)p\(index)" }
+
+    private static func ip(_ arguments: [String]) throws {
+        try run("/usr/sbin/ip", arguments)
+    }
+
+    private static func run(_ program: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            throw TestHostsError(description: "\(program) \(arguments.joined(separator: " ")): \(message)")
+        }
+    }
+}
+
+struct TestHostsError: Error, CustomStringConvertible {
+    let description: String
+}
