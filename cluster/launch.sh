@@ -23,6 +23,7 @@ set -euo pipefail
 usage() {
     sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
     cat <<'EOF'
+
 start options:
   --hosts FILE            hosts file (see above)
   --learner HOST          learner host (instead of --hosts)
@@ -97,6 +98,9 @@ yaml_list() {
 plan_for_host() {
     local index=$1 count=$2 first_id=$3 learner_address=$4 overrides=() pair id
     for pair in "${sets[@]+"${sets[@]}"}"; do overrides+=(--set "$pair"); done
+    # CURVE keys (see docs/security.md; flags not final): once `shoal` takes them, copy each host's keys next to its
+    # config in start_script and add them here, e.g. --curve-secret-key @DIR@/keys/actor.key for actors,
+    # --curve-server-key @DIR@/keys/learner.pub for actors, --curve-allow @DIR@/keys/actors for the learner.
     local role_args=(--run-id "$run_id" --config @DIR@/config.yaml "${overrides[@]+"${overrides[@]}"}")
     echo "runID: \"$run_id\""
     echo "children:"
@@ -133,6 +137,11 @@ SHOAL_CONFIG_END
 cat > plan.yaml <<SHOAL_PLAN_END
 $plan
 SHOAL_PLAN_END
+# The supervisor's heartbeat socket is an ipc file in the run directory, but such paths are limited to 107 bytes:
+# below a deep directory it goes to a fresh directory in /tmp instead.
+if [ \${#dir} -gt 80 ]; then
+    echo "heartbeatEndpoint: \"ipc://\$(mktemp -d /tmp/shoal-heartbeats.XXXXXX)/supervisor.ipc\"" >> plan.yaml
+fi
 EOF
     # The supervisor outlives this ssh session (setsid, nohup); the wrapper records its pid and exit status.
     cat <<'EOF'
@@ -141,6 +150,11 @@ setsid nohup sh -c '"$1" supervise "$2/plan.yaml" --run-dir "$2" & echo $! > "$2
     echo $? > "$2/supervisor.exit"' sh "$shoal" "$dir" > supervisor.out 2>&1 < /dev/null &
 for _ in $(seq 100); do [ -s supervisor.pid ] && break; sleep 0.1; done
 [ -s supervisor.pid ] || { echo "$(hostname): the supervisor did not start; see $dir/supervisor.out" >&2; exit 1; }
+# It writes status.json once its children are started; a bad plan or a taken socket ends it first.
+for _ in $(seq 100); do [ -e status.json ] || [ -e supervisor.exit ] && break; sleep 0.1; done
+if [ ! -e status.json ] && [ -e supervisor.exit ]; then
+    echo "$(hostname): the supervisor exited $(cat supervisor.exit) at start:" >&2; tail -n 5 supervisor.out >&2; exit 1
+fi
 echo "$(hostname): supervisor $(cat supervisor.pid) in $dir"
 EOF
 }
@@ -239,6 +253,8 @@ stop_host() {
     local host=$1 dir=$2
     remote "$host" <<EOF
 cd $(quote "$dir") || exit 1
+# Once the supervisor is gone, the heartbeat socket's directory in /tmp (see start) can go too.
+trap 'kill -0 "\$pid" 2>/dev/null || rm -rf \$(sed -n "s|^heartbeatEndpoint: \\"ipc://\\(/tmp/shoal-heartbeats\\.[^/]*\\)/.*|\\1|p" plan.yaml)' EXIT
 pid=\$(cat supervisor.pid 2>/dev/null) || { echo "$host: no supervisor.pid"; exit 1; }
 if ! kill -0 "\$pid" 2>/dev/null; then echo "$host: supervisor \$pid already gone"; exit 0; fi
 kill -TERM "\$pid"

@@ -19,11 +19,15 @@ fi
 # The Kubernetes manifests' test (cluster/test/validate-k8s.sh) validates against the schemas this package ships,
 # offline. Pinned so that the schemas, and so the test, do not change under us.
 kubernetes_validate=1.37.0
-if command -v python3 > /dev/null \
-    && [ "$(python3 -m pip show kubernetes-validate 2>/dev/null | sed -n 's/^Version: //p')" != "$kubernetes_validate" ]
+if ! python3 -m pip --version > /dev/null 2>&1; then
+    echo "setup: no python3 with pip: the Kubernetes manifests' validation test will be skipped" >&2
+elif [ "$(python3 -m pip show kubernetes-validate 2>/dev/null | sed -n 's/^Version: //p')" != "$kubernetes_validate" ]
 then
-    echo "setup: installing kubernetes-validate $kubernetes_validate (pip, user site when not root)" >&2
-    user=""
-    if [ "$(id -u)" -ne 0 ] && [ -z "${VIRTUAL_ENV:-}" ]; then user="--user"; fi
-    python3 -m pip install -q $user "kubernetes-validate==$kubernetes_validate"
+    echo "setup: installing kubernetes-validate $kubernetes_validate with pip" >&2
+    # Outside a virtualenv and not root: the user's site (allowed past Debian's externally-managed marker, which
+    # guards the system site, not the user's).
+    user=()
+    if [ "$(id -u)" -ne 0 ] && [ -z "${VIRTUAL_ENV:-}" ]; then user=(--user); fi
+    PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install -q "${user[@]+"${user[@]}"}" \
+        "kubernetes-validate==$kubernetes_validate"
 fi

@@ -27,20 +27,23 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+trap "exit 143" TERM INT
 
 fail() { echo "launch-local: FAIL: $*" >&2; exit 1; }
 check() { echo "launch-local: ok: $*"; }
 
 printf '127.0.0.1 actors=1   # learner host, with one actor\nlocalhost actors=1\n' > "$work/hosts"
-host0="$work/remote/stopped/0-127.0.0.1"
-host1="$work/remote/stopped/1-localhost"
+# The stopped run's directories are deep enough that the heartbeat socket cannot live there (ipc paths are short).
+deep="$work/remote/a-deliberately-long-directory-name-to-exercise-the-heartbeat-socket-fallback"
+host0="$deep/stopped/0-127.0.0.1"
+host1="$deep/stopped/1-localhost"
 
 bash -n "$root/cluster/slurm/shoal.sbatch" || fail "cluster/slurm/shoal.sbatch has a syntax error"
 check "shoal.sbatch parses (bash -n)"
 
 # --- 1. start, status, stop, logs ---
 "$launch" start --hosts "$work/hosts" --config "$root/configs/cartpole.yaml" --run-id stopped \
-    --remote-dir "$work/remote" --rollouts-port "$base_port" --weights-port $((base_port + 1)) \
+    --remote-dir "$deep" --rollouts-port "$base_port" --weights-port $((base_port + 1)) \
     --set targetReturn=null --set maxEnvSteps=null --set maxSeconds=300
 [ "$(cat "$SHOAL_CLUSTER_STATE/latest")" = stopped ] || fail "launch.sh start did not record the run id"
 check "started; run id recorded"
@@ -62,6 +65,7 @@ for dir in "$host0" "$host1"; do
     grep -q '"state" : "interrupted"' "$dir/status.json" || fail "$dir/status.json does not say interrupted"
 done
 ls "$host0"/checkpoints/ckpt-*.shoal > /dev/null 2>&1 || fail "the learner left no checkpoint"
+grep -q 'heartbeatEndpoint: "ipc:///tmp/' "$host0/plan.yaml" || fail "deep run directory, heartbeats not moved to /tmp"
 check "stopped: both supervisors exited 130, status interrupted, learner checkpointed"
 
 "$launch" logs || fail "launch.sh logs failed"

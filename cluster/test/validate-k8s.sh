@@ -8,8 +8,9 @@ set -euo pipefail
 KUBERNETES_VERSION=${KUBERNETES_VERSION:-1.32.0}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 base="$root/cluster/k8s"
-command -v kubernetes-validate > /dev/null \
-    || { echo "validate-k8s: kubernetes-validate not found (pip install kubernetes-validate)" >&2; exit 3; }
+# Run as a module: pip --user puts the kubernetes-validate script in ~/.local/bin, often not on PATH.
+python3 -m kubernetes_validate --version > /dev/null 2>&1 \
+    || { echo "validate-k8s: python3 with kubernetes-validate not found (scripts/setup.sh installs it)" >&2; exit 3; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/shoal-validate-k8s.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -31,7 +32,7 @@ else
     [ ${#files[@]} -gt 0 ] || { echo "validate-k8s: no resources found in kustomization.yaml" >&2; exit 1; }
 fi
 
-kubernetes-validate --strict --kubernetes-version "$KUBERNETES_VERSION" "${files[@]}"
+python3 -m kubernetes_validate --strict --kubernetes-version "$KUBERNETES_VERSION" "${files[@]}"
 
 # What the schemas cannot say: the objects Shoal needs are there and agree with each other. (PyYAML comes with
 # kubernetes-validate.)
