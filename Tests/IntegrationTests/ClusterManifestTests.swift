@@ -35,7 +35,7 @@ final class ClusterManifestTests: XCTestCase {
             .deletingLastPathComponent()
         let directory = try temporaryDirectory("cluster-\(name)")
         let log = directory.appendingPathComponent("output.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         defer { try? handle.close() }
         let process = Process()

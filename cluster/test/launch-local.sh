@@ -48,11 +48,12 @@ check "shoal.sbatch parses (bash -n)"
 [ "$(cat "$SHOAL_CLUSTER_STATE/latest")" = stopped ] || fail "launch.sh start did not record the run id"
 check "started; run id recorded"
 
-for ((tries = 0; ; tries++)); do
+deadline=$((SECONDS + 60))
+while true; do
     status=$("$launch" status 2>&1) || true
     running=$(grep -cE '^(learner|actor-[01]) .* running ' <<< "$status" || true)
     [ "$running" -eq 3 ] && grep -q 'policy_version=[1-9]' <<< "$status" && break
-    [ $tries -lt 600 ] || fail "learner and 2 actors not all running and training after 60 s:
+    [ $SECONDS -lt $deadline ] || fail "learner and 2 actors not all running and training after 60 s:
 $status
 $(tail -n 20 "$host0/supervisor.out" "$host0"/logs/*.log 2>/dev/null)"
     sleep 0.1
@@ -83,7 +84,8 @@ check "logs fetched from both hosts (status, metrics, every process's log; no ch
     --remote-dir "$work/remote" --rollouts-port $((base_port + 2)) --weights-port $((base_port + 3)) \
     --set maxEnvSteps=20000
 for dir in "$work/remote/finished/0-127.0.0.1" "$work/remote/finished/1-localhost"; do
-    for ((tries = 0; tries < 1200; tries++)); do [ -s "$dir/supervisor.exit" ] && break; sleep 0.1; done
+    deadline=$((SECONDS + 120))
+    while [ ! -s "$dir/supervisor.exit" ] && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
     [ -s "$dir/supervisor.exit" ] || fail "supervisor in $dir still running 120 s after start"
     [ "$(cat "$dir/supervisor.exit")" = 0 ] || fail "supervisor in $dir exited $(cat "$dir/supervisor.exit")"
 done
