@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
 
-/// The cluster launchers' own test scripts, run as they are in CI: the ssh launcher end to end on this machine (and
-/// the Slurm script's syntax), and the Kubernetes manifests against the API schemas.
+/// The cluster launchers' own test scripts, run as they are in CI: the ssh launcher end to end on this machine, the
+/// Slurm script on fake nodes, and the Kubernetes manifests against the API schemas.
 final class ClusterManifestTests: XCTestCase {
     /// `cluster/launch.sh` starts a run on two "hosts" through a local ssh shim, reports status, stops it cleanly,
     /// fetches its logs, and runs a second one to completion.
@@ -10,6 +10,14 @@ final class ClusterManifestTests: XCTestCase {
         let result = try runScript("launch-local.sh", environment: ["SHOAL": ShoalBinary.url.path], timeout: 240)
         XCTAssertEqual(result.status, 0, result.output)
         XCTAssertTrue(result.output.contains("launch-local: all checks passed"), result.output)
+    }
+
+    /// `cluster/slurm/shoal.sbatch` under stand-ins for scontrol and srun: two "nodes" on this machine write their
+    /// plans (learner on the first, unique actor ids), train, and both finish when the learner completes the run.
+    func testSlurmScriptRunsOnFakeNodes() throws {
+        let result = try runScript("slurm-local.sh", environment: ["SHOAL": ShoalBinary.url.path], timeout: 180)
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.contains("slurm-local: all checks passed"), result.output)
     }
 
     /// `cluster/k8s` renders and every object is valid for the pinned Kubernetes version.
