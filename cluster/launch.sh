@@ -42,7 +42,10 @@ logs options:
 EOF
 }
 
+# A mistake in the arguments or files given: exit 2, nothing started.
 die() { echo "launch.sh: $*" >&2; exit 2; }
+# Something failed on a host: exit 1.
+failed() { echo "launch.sh: $*" >&2; exit 1; }
 
 read -ra ssh_command <<< "${SSH:-ssh -o BatchMode=yes -o ConnectTimeout=10}"
 shoal_binary=${SHOAL:-shoal}
@@ -181,6 +184,8 @@ command_start() {
     [[ $actors_per_host =~ ^[0-9]+$ ]] || die "--actors-per-host '$actors_per_host' is not a number"
     [ -r "$config" ] || die "cannot read config '$config'"
     [[ $run_id =~ ^[A-Za-z0-9._-]+$ ]] || die "run id '$run_id' may only hold letters, digits, '.', '_' and '-'"
+    [[ $remote_dir =~ ^[^[:space:]]+$ ]] || die "--remote-dir '$remote_dir' must not contain spaces"
+    [[ $rollouts_port =~ ^[0-9]+$ && $weights_port =~ ^[0-9]+$ ]] || die "ports must be numbers"
     if [ -n "$hosts_file" ]; then
         read_hosts_file "$hosts_file"
     else
@@ -199,6 +204,8 @@ command_start() {
         echo "run_id=$(quote "$run_id")"
         echo "remote_dir=$(quote "$remote_dir")"
         echo "learner_address=$(quote "$learner_address")"
+        echo "rollouts_port=$rollouts_port"
+        echo "weights_port=$weights_port"
     } > "$state/run.env"
     for index in "${!hosts[@]}"; do
         start_script "$index" "${actor_counts[$index]}" "$next_id" "$learner_address" > "$state/start-$index.sh"
@@ -206,11 +213,13 @@ command_start() {
             >> "$state/hosts"
         next_id=$((next_id + actor_counts[index]))
     done
+    # Recorded before anything starts, so that `stop` finds a run that failed half-way.
+    echo "$run_id" > "$state_base/latest"
     # The learner first, so that actors find it listening (they would wait for it anyway).
     for index in "${!hosts[@]}"; do
-        remote "${hosts[$index]}" < "$state/start-$index.sh" || die "could not start on ${hosts[$index]}"
+        remote "${hosts[$index]}" < "$state/start-$index.sh" \
+            || failed "could not start on ${hosts[$index]}; \`$0 stop --run-id $run_id\` stops what did start"
     done
-    echo "$run_id" > "$state_base/latest"
     echo "run $run_id: learner on ${hosts[0]} (tcp://$learner_address:$rollouts_port, :$weights_port)," \
         "$next_id actors; state in $state"
 }
