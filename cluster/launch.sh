@@ -164,7 +164,8 @@ EOF
 
 command_start() {
     local hosts_file="" learner="" actor_hosts="" config=configs/cartpole.yaml
-    actors_per_host=2 run_id="shoal-$(date -u +%Y%m%d-%H%M%S)" remote_dir=shoal-runs rollouts_port=5555 weights_port=5556
+    actors_per_host=2 run_id="shoal-$(date -u +%Y%m%d-%H%M%S)" remote_dir=shoal-runs
+    rollouts_port=5555 weights_port=5556
     sets=() hosts=() actor_counts=() addresses=()
     while [ $# -gt 0 ]; do
         case $1 in
@@ -263,7 +264,8 @@ stop_host() {
     remote "$host" <<EOF
 cd $(quote "$dir") || exit 1
 # Once the supervisor is gone, the heartbeat socket's directory in /tmp (see start) can go too.
-trap 'kill -0 "\$pid" 2>/dev/null || rm -rf \$(sed -n "s|^heartbeatEndpoint: \\"ipc://\\(/tmp/shoal-heartbeats\\.[^/]*\\)/.*|\\1|p" plan.yaml)' EXIT
+heartbeats=\$(sed -n 's|^heartbeatEndpoint: "ipc://\(/tmp/shoal-heartbeats\.[^/]*\)/.*|\1|p' plan.yaml)
+trap 'kill -0 "\$pid" 2>/dev/null || rm -rf \$heartbeats' EXIT
 pid=\$(cat supervisor.pid 2>/dev/null) || { echo "$host: no supervisor.pid"; exit 1; }
 if ! kill -0 "\$pid" 2>/dev/null; then echo "$host: supervisor \$pid already gone"; exit 0; fi
 kill -TERM "\$pid"
@@ -315,8 +317,8 @@ command_logs() {
     local index host dir count failures=0
     while read -r index host dir count; do
         mkdir -p "$to/$index-${host#*@}"
-        if echo "tar -C $(quote "$dir") --exclude=./checkpoints --exclude=./supervisor.ipc -cf - ." | "${ssh_command[@]}" "$host" bash -s \
-            | tar -C "$to/$index-${host#*@}" -xf -; then
+        if echo "tar -C $(quote "$dir") --exclude=./checkpoints --exclude=./supervisor.ipc -cf - ." \
+            | "${ssh_command[@]}" "$host" bash -s | tar -C "$to/$index-${host#*@}" -xf -; then
             echo "$host: $dir -> $to/$index-${host#*@}"
         else
             echo "$host: could not fetch $dir" >&2; failures=$((failures + 1))
