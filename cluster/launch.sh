@@ -127,6 +127,7 @@ plan_for_host() {
 start_script() {
     local index=$1 host_dir="$remote_dir/$run_id/$1-${hosts[$1]#*@}" plan
     # The plan goes through an unquoted here-document so that $dir expands there; nothing else may.
+    # shellcheck disable=SC2016  # a literal $dir, for the far side to expand
     plan=$(plan_for_host "$@" | sed -e 's/[\\$`]/\\&/g' -e 's/@DIR@/$dir/g')
     cat <<EOF
 set -eu
@@ -148,7 +149,7 @@ fi
 EOF
     # The supervisor outlives this ssh session (setsid, nohup); the wrapper records its pid and exit status.
     cat <<'EOF'
-rm -f supervisor.pid supervisor.exit
+rm -f supervisor.pid supervisor.exit status.json
 setsid nohup sh -c '"$1" supervise "$2/plan.yaml" --run-dir "$2" & echo $! > "$2/supervisor.pid"; wait $!
     echo $? > "$2/supervisor.exit"' sh "$shoal" "$dir" > supervisor.out 2>&1 < /dev/null &
 for _ in $(seq 100); do [ -s supervisor.pid ] && break; sleep 0.1; done
