@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Runs cluster/launch.sh end to end on this machine: ssh is replaced by a local shim (ssh-local.sh), the two "hosts"
+# are 127.0.0.1 (learner and one actor) and localhost (one actor), and the real `shoal` binary does the work.
+#
+# 1. A run that is stopped: start, wait until every process sends heartbeats, status, stop, fetch logs; the
+#    supervisors exit 130 (interrupted) and the learner wrote a final checkpoint.
+# 2. A run that finishes by itself (maxEnvSteps): both supervisors exit 0 with the run finished; logs fetched.
+# Also syntax-checks the Slurm script. Needs a built binary: SHOAL, else .build/debug/shoal. Exit 0 when all holds.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+export SHOAL=${SHOAL:-$root/.build/debug/shoal}
+[ -x "$SHOAL" ] || { echo "launch-local: no shoal binary at $SHOAL (swift build --product shoal)" >&2; exit 1; }
+export SSH="$root/cluster/test/ssh-local.sh"
+export OPENBLAS_NUM_THREADS=1
+work=$(mktemp -d "${TMPDIR:-/tmp}/shoal-launch-local.XXXXXX")
+export SHOAL_CLUSTER_STATE="$work/state"
+launch="$root/cluster/launch.sh"
+# Ports that concurrent runs of this test are unlikely to share.
+base_port=$((20000 + ($$ % 2000) * 4))
+
+cleanup() {
+    local run
+    for run in stopped finished; do
+        [ -r "$SHOAL_CLUSTER_STATE/$run/hosts" ] && "$launch" stop --run-id "$run" --timeout 10 > /dev/null 2>&1
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap "exit 143" TERM INT
+
+fail() { echo "launch-local: FAIL: $*" >&2; exit 1; }
+check() { echo "launch-local: ok: $*"; }
+
+printf '127.0.0.1 actors=1   # learner host, with one actor\nlocalhost actors=1\n' > "$work/hosts"
+# The stopped run's directories are deep enough that the heartbeat socket cannot live there (ipc paths are short).
+deep="$work/remote/a-deliberately-long-directory-name-to-exercise-the-heartbeat-socket-fallback"
+host0="$deep/stopped/0-127.0.0.1"
+host1="$deep/stopped/1-localhost"
+
+bash -n "$root/cluster/slurm/shoal.sbatch" || fail "cluster/slurm/shoal.sbatch has a syntax error"
+check "shoal.sbatch parses (bash -n)"
+
+# --- 1. start, status, stop, logs ---
+"$launch" start --hosts "$work/hosts" --config "$root/configs/cartpole.yaml" --run-id stopped \
+    --remote-dir "$deep" --rollouts-port "$base_port" --weights-port $((base_port + 1)) \
+    --set targetReturn=null --set maxEnvSteps=null --set maxSeconds=300
+[ "$(cat "$SHOAL_CLUSTER_STATE/latest")" = stopped ] || fail "launch.sh start did not record the run id"
+check "started; run id recorded"
+
+deadline=$((SECONDS + 60))
+while true; do
+    status=$("$launch" status 2>&1) || true
+    running=$(grep -cE '^(learner|actor-[01]) .* running ' <<< "$status" || true)
+    [ "$running" -eq 3 ] && grep -q 'policy_version=[1-9]' <<< "$status" && break
+    [ $SECONDS -lt $deadline ] || fail "learner and 2 actors not all running and training after 60 s:
+$status
+$(tail -n 20 "$host0/supervisor.out" "$host0"/logs/*.log 2>/dev/null)"
+    sleep 0.1
+done
+check "status shows the learner and both actors running, weights past version 0"
+
+"$launch" stop --timeout 30 || fail "launch.sh stop failed"
+for dir in "$host0" "$host1"; do
+    [ "$(cat "$dir/supervisor.exit")" = 130 ] || fail "supervisor in $dir exited $(cat "$dir/supervisor.exit")"
+    grep -q '"state" : "interrupted"' "$dir/status.json" || fail "$dir/status.json does not say interrupted"
+done
+ls "$host0"/checkpoints/ckpt-*.shoal > /dev/null 2>&1 || fail "the learner left no checkpoint"
+grep -q 'heartbeatEndpoint: "ipc:///tmp/' "$host0/plan.yaml" || fail "deep run directory, heartbeats not moved to /tmp"
+check "stopped: both supervisors exited 130, status interrupted, learner checkpointed"
+
+"$launch" logs || fail "launch.sh logs failed"
+fetched="$SHOAL_CLUSTER_STATE/stopped/logs"
+for file in 0-127.0.0.1/status.json 0-127.0.0.1/metrics.jsonl 0-127.0.0.1/logs/learner.log \
+    0-127.0.0.1/logs/actor-0.log 0-127.0.0.1/plan.yaml 1-localhost/status.json 1-localhost/logs/actor-1.log; do
+    [ -s "$fetched/$file" ] || fail "logs did not fetch $file"
+done
+[ ! -e "$fetched/0-127.0.0.1/checkpoints" ] || fail "logs fetched checkpoints"
+grep -q '"name" : "actor-1"' "$fetched/1-localhost/status.json" || fail "fetched status.json is not actor-1's host's"
+check "logs fetched from both hosts (status, metrics, every process's log; no checkpoints)"
+
+# --- 2. a run that finishes by itself ---
+"$launch" start --hosts "$work/hosts" --config "$root/configs/cartpole.yaml" --run-id finished \
+    --remote-dir "$work/remote" --rollouts-port $((base_port + 2)) --weights-port $((base_port + 3)) \
+    --set maxEnvSteps=20000
+for dir in "$work/remote/finished/0-127.0.0.1" "$work/remote/finished/1-localhost"; do
+    deadline=$((SECONDS + 120))
+    while [ ! -s "$dir/supervisor.exit" ] && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+    [ -s "$dir/supervisor.exit" ] || fail "supervisor in $dir still running 120 s after start"
+    [ "$(cat "$dir/supervisor.exit")" = 0 ] || fail "supervisor in $dir exited $(cat "$dir/supervisor.exit")"
+done
+status=$("$launch" status --run-id finished)
+[ "$(grep -c '^state: *finished' <<< "$status")" -eq 2 ] || fail "status does not show both hosts finished:
+$status"
+grep -q 'learner completed the run' <<< "$status" || fail "the learner did not complete the run:
+$status"
+"$launch" logs --run-id finished --to "$work/finished-logs" > /dev/null
+[ -s "$work/finished-logs/1-localhost/logs/actor-1.log" ] || fail "logs of the finished run not fetched"
+check "finished: learner completed the run, both supervisors exited 0, logs fetched"
+echo "launch-local: all checks passed"

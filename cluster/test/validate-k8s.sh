@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Validates cluster/k8s against the Kubernetes API schemas, offline: renders the kustomization (kubectl kustomize,
+# else the kustomize binary) and runs kubernetes-validate (PyPI; ships the schemas) in strict mode on every object,
+# pinned to one Kubernetes version. Without kubectl or kustomize it validates each manifest file listed in the
+# kustomization directly and says so (the generated ConfigMaps are then not checked). Exit 0 when all are valid.
+set -euo pipefail
+
+KUBERNETES_VERSION=${KUBERNETES_VERSION:-1.32.0}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+base="$root/cluster/k8s"
+# Run as a module: pip --user puts the kubernetes-validate script in ~/.local/bin, often not on PATH.
+python3 -m kubernetes_validate --version > /dev/null 2>&1 \
+    || { echo "validate-k8s: python3 with kubernetes-validate not found (scripts/setup.sh installs it)" >&2; exit 3; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/shoal-validate-k8s.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# The config comes from configs/ above the base, hence the load restrictor (see cluster/k8s/kustomization.yaml).
+if command -v kubectl > /dev/null && kubectl kustomize --load-restrictor LoadRestrictionsNone "$base" \
+        > "$work/rendered.yaml"; then
+    echo "validate-k8s: rendered with kubectl kustomize"
+    files=("$work/rendered.yaml")
+elif command -v kustomize > /dev/null && kustomize build --load-restrictor LoadRestrictionsNone "$base" \
+        > "$work/rendered.yaml"; then
+    echo "validate-k8s: rendered with kustomize build"
+    files=("$work/rendered.yaml")
+else
+    echo "validate-k8s: no kubectl or kustomize: validating the base's manifest files one by one," \
+        "not the rendered kustomization (generated ConfigMaps unchecked)"
+    files=()
+    while read -r file; do files+=("$base/$file"); done \
+        < <(sed -n '/^resources:/,/^[a-zA-Z]/s/^  - \(.*\.yaml\)$/\1/p' "$base/kustomization.yaml")
+    [ ${#files[@]} -gt 0 ] || { echo "validate-k8s: no resources found in kustomization.yaml" >&2; exit 1; }
+fi
+
+python3 -m kubernetes_validate --strict --kubernetes-version "$KUBERNETES_VERSION" "${files[@]}"
+
+# What the schemas cannot say: the objects Shoal needs are there and agree with each other. (PyYAML comes with
+# kubernetes-validate.)
+python3 - "${files[@]}" <<'CHECK'
+import sys, yaml
+objects = {(o["kind"], o["metadata"]["name"]): o
+           for path in sys.argv[1:] for o in yaml.safe_load_all(open(path)) if o}
+def need(condition, message):
+    if not condition:
+        sys.exit(f"validate-k8s: {message}")
+for kind, name in [("Deployment", "shoal-learner"), ("StatefulSet", "shoal-actor"), ("Service", "shoal-learner"),
+                   ("Secret", "shoal-curve-keys")]:
+    need((kind, name) in objects, f"no {kind} named {name}")
+learner, actors = objects["Deployment", "shoal-learner"], objects["StatefulSet", "shoal-actor"]
+service = objects["Service", "shoal-learner"]
+need(learner["spec"]["replicas"] == 1 and learner["spec"]["strategy"]["type"] == "Recreate",
+     "the learner must be one replica with the Recreate strategy")
+need(sorted(p["port"] for p in service["spec"]["ports"]) == [5555, 5556], "the learner Service needs ports 5555, 5556")
+need(all(service["spec"]["selector"].get(k) == v for k, v in learner["spec"]["template"]["metadata"]["labels"].items()
+         if k in service["spec"]["selector"]), "the learner Service does not select the learner's pods")
+actor_command = " ".join(actors["spec"]["template"]["spec"]["containers"][0]["args"])
+for port in (5555, 5556):
+    need(f"tcp://shoal-learner:{port}" in actor_command, f"actors do not dial the learner's Service on {port}")
+for workload in (learner, actors):
+    pod = workload["spec"]["template"]["spec"]
+    for container in pod["containers"]:
+        env = {e["name"]: e.get("value") for e in container.get("env", [])}
+        need(env.get("OPENBLAS_NUM_THREADS") == "1", f"{container['name']}: OPENBLAS_NUM_THREADS is not 1")
+        limits = container["resources"]["limits"]
+        need(str(limits["cpu"]) == "1", f"{container['name']}: CPU limit is not 1")
+        keys = [m for m in container["volumeMounts"] if m["mountPath"] == "/keys"]
+        need(keys and keys[0].get("readOnly"), f"{container['name']}: CURVE keys not mounted read-only at /keys")
+CHECK
+echo "validate-k8s: all manifests valid for Kubernetes $KUBERNETES_VERSION"
