@@ -2,7 +2,7 @@
 # Installs the system libraries Shoal builds against (Debian/Ubuntu). Safe to run repeatedly.
 set -euo pipefail
 
-packages=(pkg-config libzmq3-dev libopenblas-dev libprotobuf-c-dev protobuf-compiler)
+packages=(pkg-config libzmq3-dev libopenblas-dev libprotobuf-c-dev protobuf-compiler iproute2)
 
 missing=()
 for package in "${packages[@]}"; do
