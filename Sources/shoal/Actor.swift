@@ -8,6 +8,8 @@ struct Actor: ParsableCommand {
 
     @OptionGroup var role: RoleOptions
 
+    @OptionGroup(title: "CurveZMQ security") var security: ActorSecurityOptions
+
     @Option(help: "This actor's id, unique within the run.")
     var id: UInt32
 
@@ -21,7 +23,7 @@ struct Actor: ParsableCommand {
         let config = try role.startRole()
         let service = try ActorService(
             config: config, runID: role.runID, actorID: id, incarnation: role.resolvedIncarnation,
-            endpoints: ActorEndpoints(learner: learner, weights: weights))
+            endpoints: ActorEndpoints(learner: learner, weights: weights), security: try security.load())
         let heartbeats = try SupervisorLink(role: .actor, id: id)
         defer { heartbeats.close() }
         service.onReport = { report in

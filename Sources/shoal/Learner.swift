@@ -8,6 +8,8 @@ struct Learner: ParsableCommand {
 
     @OptionGroup var role: RoleOptions
 
+    @OptionGroup(title: "CurveZMQ security") var security: LearnerSecurityOptions
+
     @Option(help: "Endpoint to bind for rollouts and weights requests, e.g. tcp://*:5555.")
     var rollouts: String
 
@@ -24,7 +26,8 @@ struct Learner: ParsableCommand {
         let config = try role.startRole()
         let service = try LearnerService(
             config: config, runID: role.runID, incarnation: role.resolvedIncarnation,
-            endpoints: LearnerEndpoints(rollouts: rollouts, weights: weights), checkpointDirectory: checkpoints)
+            endpoints: LearnerEndpoints(rollouts: rollouts, weights: weights), checkpointDirectory: checkpoints,
+            security: try security.load())
         let metricsWriter = try metrics.map { path throws(RunError) in try MetricsWriter(path: path) }
         defer { metricsWriter?.close() }
         service.onMetrics = { step, values in try? metricsWriter?.record(values, step: Int(step)) }

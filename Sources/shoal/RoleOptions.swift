@@ -17,9 +17,10 @@ struct RoleOptions: ParsableArguments {
     @Option(help: "Incarnation of this process (default: $SHOAL_INCARNATION, else 1).")
     var incarnation: UInt32?
 
-    /// What every role does first: logs to stderr, dies with its supervisor, turns SIGINT/SIGTERM into a clean
-    /// stop; returns the resolved config.
+    /// What every role does first: refuses a libzmq too old to face untrusted peers, logs to stderr, dies with its
+    /// supervisor, turns SIGINT/SIGTERM into a clean stop; returns the resolved config.
     func startRole() throws -> TrainingConfig {
+        try asUsageError { () throws(SecurityError) in try LibZMQRequirement.check() }
         bootstrapLogging()
         ParentWatch.dieWithParent()
         TerminationSignals.install()

@@ -53,7 +53,7 @@ public final class ActorService {
     private var log: Logger
 
     public init(config: TrainingConfig, runID: String, actorID: UInt32, incarnation: UInt32,
-                endpoints: ActorEndpoints) throws {
+                endpoints: ActorEndpoints, security: ActorSecurity? = nil) throws {
         log = Logger(label: "shoal.actor")
         log[metadataKey: "actor"] = "\(actorID)"
         log[metadataKey: "incarnation"] = "\(incarnation)"
@@ -78,7 +78,7 @@ public final class ActorService {
         do {
             learner = try LearnerConnection(
                 context: context, endpoints: endpoints, actorID: actorID, incarnation: incarnation,
-                maxMessageBytes: validator.limits.maxMessageBytes)
+                maxMessageBytes: validator.limits.maxMessageBytes, security: security)
         } catch {
             context.close()
             throw error

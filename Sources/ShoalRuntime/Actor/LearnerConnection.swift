@@ -12,22 +12,23 @@ final class LearnerConnection {
     private let endpoints: ActorEndpoints
     private let routingIDPrefix: String
     private let maxMessageBytes: Int
+    private let security: ActorSecurity?
     /// Sockets opened so far. Each DEALER gets its own routing id: a learner's ROUTER refuses a connection that
     /// claims the id of one whose end it has not noticed yet. The learner routes acks by the id a rollout came from.
     private var generation = 0
 
-    init(context: ZMQContext, endpoints: ActorEndpoints, actorID: UInt32, incarnation: UInt32, maxMessageBytes: Int)
-        throws
-    {
+    init(context: ZMQContext, endpoints: ActorEndpoints, actorID: UInt32, incarnation: UInt32, maxMessageBytes: Int,
+         security: ActorSecurity?) throws {
         self.context = context
         self.endpoints = endpoints
         self.maxMessageBytes = maxMessageBytes
+        self.security = security
         routingIDPrefix = "actor-\(actorID).\(incarnation)"
         dealer = try ShoalSockets.actorDealer(
-            context, connect: endpoints.learner, routingID: routingIDPrefix, maxMessageBytes: maxMessageBytes)
+            context, connect: endpoints.learner, routingID: routingIDPrefix, maxMessageBytes: maxMessageBytes, security: security)
         do {
             subscriber = try ShoalSockets.weightsSubscriber(
-                context, connect: endpoints.weights, maxMessageBytes: maxMessageBytes)
+                context, connect: endpoints.weights, maxMessageBytes: maxMessageBytes, security: security)
         } catch {
             dealer.close()
             throw error
@@ -40,9 +41,9 @@ final class LearnerConnection {
         generation += 1
         dealer = try ShoalSockets.actorDealer(
             context, connect: endpoints.learner, routingID: "\(routingIDPrefix)/\(generation)",
-            maxMessageBytes: maxMessageBytes)
+            maxMessageBytes: maxMessageBytes, security: security)
         subscriber = try ShoalSockets.weightsSubscriber(
-            context, connect: endpoints.weights, maxMessageBytes: maxMessageBytes)
+            context, connect: endpoints.weights, maxMessageBytes: maxMessageBytes, security: security)
     }
 
     func close() {

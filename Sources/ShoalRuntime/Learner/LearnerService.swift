@@ -32,6 +32,8 @@ public final class LearnerService {
     private let context: ZMQContext
     private let router: ZMQSocket
     private let publisher: ZMQSocket
+    /// Authorises actors by public key when CURVE is configured.
+    private let zapHandler: ZAPHandler?
     /// Where to send each actor incarnation's acks: the ROUTER identity it last spoke from.
     private var routes: [ActorIncarnation: [UInt8]] = [:]
     private var currentWeightsFrame: [UInt8] = []
@@ -44,8 +46,9 @@ public final class LearnerService {
     private var log = Logger(label: "shoal.learner")
 
     /// Sets up the learner, resuming from the newest complete checkpoint in `checkpointDirectory` if there is one.
+    /// With `security`, both sockets use CURVE and accept only the actors it allows.
     public init(config: TrainingConfig, runID: String, incarnation: UInt32, endpoints: LearnerEndpoints,
-                checkpointDirectory: String) throws {
+                checkpointDirectory: String, security: LearnerSecurity? = nil) throws {
         self.config = config
         self.runID = runID
         self.incarnation = incarnation
@@ -70,15 +73,28 @@ public final class LearnerService {
         intake = RolloutIntake(maxPolicyLag: UInt64(config.maxPolicyLag), capacity: config.learnerQueueCapacity,
                                counters: counters, settled: settled)
         validator = MessageValidator(limits: WireLimits(runID: runID, network: spec))
-        context = try ZMQContext()
+        let context = try ZMQContext()
+        self.context = context
+        var opened: [ZMQSocket] = []
+        var handler: ZAPHandler?
         do {
+            // The handler is bound before the sockets it authorises, so no connection is ever decided without it.
+            handler = try security.map { security throws in
+                try ZAPHandler(context: context, domain: LearnerSecurity.zapDomain,
+                               allowedKeys: security.allowedActorKeys)
+            }
             router = try ShoalSockets.learnerRouter(context, bind: endpoints.rollouts,
-                                                    maxMessageBytes: validator.limits.maxMessageBytes)
-            publisher = try ShoalSockets.weightsPublisher(context, bind: endpoints.weights)
+                                                    maxMessageBytes: validator.limits.maxMessageBytes,
+                                                    security: security)
+            opened.append(router)
+            publisher = try ShoalSockets.weightsPublisher(context, bind: endpoints.weights, security: security)
         } catch {
+            opened.forEach { $0.close() }
+            handler?.stop()
             context.close()
             throw error
         }
+        zapHandler = handler
         started = clock.now
     }
 
@@ -325,12 +341,14 @@ public final class LearnerService {
         values["queue/duplicates"] = Double(counters.duplicates)
         for (reason, count) in counters.dropped { values["queue/dropped_\(reason.rawValue)"] = Double(count) }
         for (label, count) in counters.rejected { values["queue/rejected_\(label)"] = Double(count) }
+        if let zapHandler { values["security/refused_connections"] = Double(zapHandler.refusals) }
         return values
     }
 
     private func close() {
         router.close()
         publisher.close()
+        zapHandler?.stop()
         context.close()
     }
 }
