@@ -25,6 +25,8 @@ final class TrainingConfigTests: XCTestCase {
             ("activation=sigmoid", "activation", .invalidValue),
             ("learningrate=0.1", "learningrate", .unknownField),
             ("hiddenSizes=[64,-1]", "hiddenSizes", .invalidValue),
+            ("envsPerActor=1.5", "envsPerActor", .invalidValue),
+            ("seed=-3", "seed", .invalidValue),
         ]
         for (override, field, code) in cases {
             XCTAssertThrowsError(try TrainingConfig().applying(overrides: [override]), override) { error in

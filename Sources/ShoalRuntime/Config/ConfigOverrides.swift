@@ -27,22 +27,46 @@ extension TrainingConfig {
         }
         let config: TrainingConfig
         do {
-            let data = try JSONSerialization.data(withJSONObject: fields)
-            config = try JSONDecoder().decode(TrainingConfig.self, from: data)
-        } catch let DecodingError.typeMismatch(type, context), let DecodingError.valueNotFound(type, context) {
-            let field = context.codingPath.first?.stringValue ?? "?"
-            throw ConfigError(.invalidValue, field: field, value: "\(fields[field] ?? "")",
-                              reason: "expected \(describe(type))")
-        } catch let DecodingError.dataCorrupted(context) {
-            let field = context.codingPath.first?.stringValue ?? "?"
-            throw ConfigError(.invalidValue, field: field, value: "\(fields[field] ?? "")",
-                              reason: context.debugDescription)
+            config = try decodeJSON(fields)
         } catch {
-            throw ConfigError(.invalidValue, field: "?", value: "", reason: "\(error)")
+            // Foundation cannot always say which key failed (a fraction for an integer field reports no coding
+            // path), so find the field by decoding the defaults with one field of `fields` at a time.
+            if let field = error.field ?? culprit(in: fields) {
+                throw ConfigError(.invalidValue, field: field, value: "\(fields[field] ?? "")",
+                                  reason: error.field == nil ? Self.unlocatedReason : error.reason)
+            }
+            throw ConfigError(.invalidValue, field: "?", value: "", reason: error.reason)
         }
         try config.validate()
         return config
     }
+
+    private static func decodeJSON(_ fields: [String: Any]) throws(FieldDecodingError) -> TrainingConfig {
+        do {
+            let data = try JSONSerialization.data(withJSONObject: fields)
+            return try JSONDecoder().decode(TrainingConfig.self, from: data)
+        } catch let DecodingError.typeMismatch(type, context), let DecodingError.valueNotFound(type, context) {
+            throw FieldDecodingError(field: context.codingPath.first?.stringValue, reason: "expected \(describe(type))")
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            throw FieldDecodingError(field: context.codingPath.first?.stringValue, reason: context.debugDescription)
+        } catch {
+            throw FieldDecodingError(field: nil, reason: "not a valid value for this field")
+        }
+    }
+
+    /// The first field of `fields` that fails to decode on its own among the defaults.
+    private static func culprit(in fields: [String: Any]) -> String? {
+        guard let defaults = try? TrainingConfig().jsonObject() else { return nil }
+        return fields.keys.sorted().first { key in
+            var probe = defaults
+            probe[key] = fields[key]
+            return (try? decodeJSON(probe)) == nil
+        }
+    }
+
+    /// Foundation reports no key for a number that does not fit an integer field (a fraction, a negative seed,
+    /// an overflow): the only kind of failure found by `culprit`.
+    private static let unlocatedReason = "expected a whole number in range"
 
     /// Field names that may be absent (optional fields set to nil are left out when encoding).
     static let optionalKeys: Set<String> = ["finalLearningRate", "targetReturn", "maxEnvSteps", "maxSeconds"]
@@ -71,6 +95,11 @@ extension TrainingConfig {
             return value
         }
         return text
+    }
+
+    private struct FieldDecodingError: Error {
+        let field: String?
+        let reason: String
     }
 
     private static func describe(_ type: Any.Type) -> String {
