@@ -49,7 +49,6 @@ final class ImpalaLossTests: XCTestCase {
 
     /// A truncated step bootstraps from V(final observation); a terminated one does not.
     func testTruncationBootstrapsAndTerminationDoesNot() {
-        let spec = NetworkSpec(observationSize: 1, hiddenSizes: [], activation: .tanh, head: .categorical(actions: 2))
         let rollout = Rollout(
             origin: RolloutOrigin(runID: "r", actorID: 0, incarnation: 0, seq: 0), policyVersion: 0,
             unrollLength: 1, batchSize: 2, observationShape: [1], actionSize: 1, distributionParameterCount: 2,

@@ -40,14 +40,6 @@ public enum ActionDistribution: Sendable, Equatable {
         }
     }
 
-    /// The most likely action (argmax or mean), for evaluation.
-    public func mode(_ parameters: UnsafePointer<Float>, into action: UnsafeMutablePointer<Float>) {
-        switch self {
-        case .categorical(let n): Categorical(count: n).mode(parameters, into: action)
-        case .gaussian(let d): action.update(from: parameters, count: d)
-        }
-    }
-
     /// log π(action).
     public func logProbability(_ parameters: UnsafePointer<Float>, action: UnsafePointer<Float>) -> Float {
         switch self {

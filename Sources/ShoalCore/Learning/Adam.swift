@@ -20,12 +20,12 @@ public struct Adam: Optimizer {
         stepCount += 1
         let correction1 = 1 - Float(Double(beta1).power(stepCount))
         let correction2 = 1 - Float(Double(beta2).power(stepCount))
-        let stepSize = learningRate * sqrtFloat(correction2) / correction1
+        let stepSize = learningRate * correction2.squareRoot() / correction1
         for i in parameters.indices {
             let g = gradient[i]
             firstMoment[i] = beta1 * firstMoment[i] + (1 - beta1) * g
             secondMoment[i] = beta2 * secondMoment[i] + (1 - beta2) * g * g
-            parameters[i] -= stepSize * firstMoment[i] / (sqrtFloat(secondMoment[i]) + epsilon)
+            parameters[i] -= stepSize * firstMoment[i] / (secondMoment[i].squareRoot() + epsilon)
         }
     }
 

@@ -19,7 +19,7 @@ public struct RMSProp: Optimizer {
         for i in parameters.indices {
             let g = gradient[i]
             meanSquare[i] = decay * meanSquare[i] + (1 - decay) * g * g
-            moment[i] = momentum * moment[i] + learningRate * g / sqrtFloat(meanSquare[i] + epsilon)
+            moment[i] = momentum * moment[i] + learningRate * g / (meanSquare[i] + epsilon).squareRoot()
             parameters[i] -= moment[i]
         }
     }

@@ -8,4 +8,3 @@ import Darwin
 
 @inline(__always) func expFloat(_ x: Float) -> Float { expf(x) }
 @inline(__always) func logFloat(_ x: Float) -> Float { logf(x) }
-@inline(__always) func sqrtFloat(_ x: Float) -> Float { x.squareRoot() }

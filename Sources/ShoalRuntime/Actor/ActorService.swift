@@ -144,7 +144,7 @@ public final class ActorService {
 
     /// Handles every waiting message from the learner; waits up to 20 ms for one if asked.
     private func receiveAvailable(wait: Bool) throws -> ActorOutcome? {
-        var poller = ZMQPoller([learner.dealer, learner.subscriber])
+        let poller = ZMQPoller([learner.dealer, learner.subscriber])
         var timeout: Duration = wait ? .milliseconds(20) : .zero
         while true {
             let ready = try poller.readable(timeout: timeout)
@@ -160,7 +160,6 @@ public final class ActorService {
                 }
             }
             timeout = .zero
-            poller = ZMQPoller([learner.dealer, learner.subscriber])
         }
     }
 
