@@ -35,10 +35,16 @@ start options:
   --remote-dir DIR        base of the run directories on the hosts (default shoal-runs, under the ssh home)
   --rollouts-port P       learner's rollouts port (default 5555)
   --weights-port P        learner's weights port (default 5556)
+  --keys DIR              CurveZMQ keys (see below): encrypt every connection, accept only the actors' key
 stop options:
   --timeout S             seconds to wait for each supervisor after SIGTERM before SIGKILL (default 60)
 logs options:
   --to DIR                where to copy the run directories (default <state>/<run id>/logs)
+
+--keys DIR holds two key pairs from `shoal keygen` (docs/security.md):
+  shoal keygen learner --dir DIR && shoal keygen actor --dir DIR
+Each host gets only the files its roles need, in its run directory's keys/ (secret keys mode 0600): the learner
+host learner.key and actor.pub (its allow-list), actor hosts actor.key and learner.pub.
 EOF
 }
 
@@ -101,16 +107,18 @@ yaml_list() {
 plan_for_host() {
     local index=$1 count=$2 first_id=$3 learner_address=$4 overrides=() pair id
     for pair in "${sets[@]+"${sets[@]}"}"; do overrides+=(--set "$pair"); done
-    # CURVE keys (see docs/security.md; flags not final): once `shoal` takes them, copy each host's keys next to its
-    # config in start_script and add them here, e.g. --curve-secret-key @DIR@/keys/actor.key for actors,
-    # --curve-server-key @DIR@/keys/learner.pub for actors, --curve-allow @DIR@/keys/actors for the learner.
     local role_args=(--run-id "$run_id" --config @DIR@/config.yaml "${overrides[@]+"${overrides[@]}"}")
+    local learner_keys=() actor_keys=()
+    if [ -n "$keys_dir" ]; then
+        learner_keys=(--curve-secret-key @DIR@/keys/learner.key --curve-allow @DIR@/keys/actor.pub)
+        actor_keys=(--curve-secret-key @DIR@/keys/actor.key --curve-server-key @DIR@/keys/learner.pub)
+    fi
     echo "runID: \"$run_id\""
     echo "children:"
     if [ "$index" -eq 0 ]; then
         echo "  - name: learner"
         echo "    role: learner"
-        echo "    command: $(yaml_list shoal learner "${role_args[@]}" \
+        echo "    command: $(yaml_list shoal learner "${role_args[@]}" "${learner_keys[@]+"${learner_keys[@]}"}" \
             --rollouts "tcp://*:$rollouts_port" --weights "tcp://*:$weights_port" \
             --checkpoints @DIR@/checkpoints --metrics @DIR@/metrics.jsonl)"
     fi
@@ -118,8 +126,23 @@ plan_for_host() {
         echo "  - name: actor-$id"
         echo "    role: actor"
         echo "    id: $id"
-        echo "    command: $(yaml_list shoal actor "${role_args[@]}" --id "$id" \
+        echo "    command: $(yaml_list shoal actor "${role_args[@]}" "${actor_keys[@]+"${actor_keys[@]}"}" --id "$id" \
             --learner "tcp://$learner_address:$rollouts_port" --weights "tcp://$learner_address:$weights_port")"
+    done
+}
+
+# Writes to stdout the commands that put into keys/ the key files host number INDEX (running COUNT actors) needs.
+key_files_for_host() {
+    local index=$1 count=$2 names=() name
+    [ -n "$keys_dir" ] || return 0
+    [ "$index" -eq 0 ] && names+=(learner.key actor.pub)
+    [ "$count" -gt 0 ] && names+=(actor.key learner.pub)
+    echo "mkdir -p keys && chmod 700 keys"
+    for name in "${names[@]}"; do
+        # Written under umask 077, so a secret key is never readable by others, even for a moment.
+        echo "(umask 077 && cat > keys/$name) <<'SHOAL_KEY_END'"
+        cat "$keys_dir/$name"
+        echo "SHOAL_KEY_END"
     done
 }
 
@@ -138,6 +161,7 @@ shoal=$(quote "$shoal_binary")
 cat > config.yaml <<'SHOAL_CONFIG_END'
 $(cat "$config")
 SHOAL_CONFIG_END
+$(key_files_for_host "$1" "$2")
 cat > plan.yaml <<SHOAL_PLAN_END
 $plan
 SHOAL_PLAN_END
@@ -166,7 +190,7 @@ EOF
 command_start() {
     local hosts_file="" learner="" actor_hosts="" config=configs/cartpole.yaml
     actors_per_host=2 run_id="shoal-$(date -u +%Y%m%d-%H%M%S)" remote_dir=shoal-runs
-    rollouts_port=5555 weights_port=5556
+    rollouts_port=5555 weights_port=5556 keys_dir=""
     sets=() hosts=() actor_counts=() addresses=()
     while [ $# -gt 0 ]; do
         case $1 in
@@ -180,6 +204,7 @@ command_start() {
             --remote-dir) remote_dir=$2; shift 2 ;;
             --rollouts-port) rollouts_port=$2; shift 2 ;;
             --weights-port) weights_port=$2; shift 2 ;;
+            --keys) keys_dir=$2; shift 2 ;;
             *) die "start: unknown option '$1' (see --help)" ;;
         esac
     done
@@ -188,6 +213,11 @@ command_start() {
     [[ $run_id =~ ^[A-Za-z0-9._-]+$ ]] || die "run id '$run_id' may only hold letters, digits, '.', '_' and '-'"
     [[ $remote_dir =~ ^[^[:space:]]+$ ]] || die "--remote-dir '$remote_dir' must not contain spaces"
     [[ $rollouts_port =~ ^[0-9]+$ && $weights_port =~ ^[0-9]+$ ]] || die "ports must be numbers"
+    local name
+    for name in learner.key learner.pub actor.key actor.pub; do
+        [ -z "$keys_dir" ] || [ -r "$keys_dir/$name" ] || die "--keys: no $keys_dir/$name" \
+            "(make the keys with: shoal keygen learner --dir $keys_dir && shoal keygen actor --dir $keys_dir)"
+    done
     if [ -n "$hosts_file" ]; then
         read_hosts_file "$hosts_file"
     else
@@ -199,7 +229,8 @@ command_start() {
     fi
     local state="$state_base/$run_id"
     [ ! -e "$state" ] || die "run '$run_id' was already started from here ($state)"
-    mkdir -p "$state"
+    # The start scripts kept here carry the hosts' secret keys when --keys is given.
+    mkdir -p "$state_base" && (umask 077 && mkdir "$state")
     local learner_address index next_id=0
     learner_address=$(address_of "${hosts[0]}" "${addresses[0]}")
     {

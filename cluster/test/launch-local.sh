@@ -4,7 +4,8 @@
 #
 # 1. A run that is stopped: start, wait until every process sends heartbeats, status, stop, fetch logs; the
 #    supervisors exit 130 (interrupted) and the learner wrote a final checkpoint.
-# 2. A run that finishes by itself (maxEnvSteps): both supervisors exit 0 with the run finished; logs fetched.
+# 2. A run with CURVE keys (--keys) that finishes by itself (maxEnvSteps): both supervisors exit 0 with the run
+#    finished; logs fetched; each host got only the key files its roles need, and its roles used them.
 # Also syntax-checks the Slurm script. Needs a built binary: SHOAL, else .build/debug/shoal. Exit 0 when all holds.
 set -euo pipefail
 
@@ -79,10 +80,11 @@ done
 grep -q '"name" : "actor-1"' "$fetched/1-localhost/status.json" || fail "fetched status.json is not actor-1's host's"
 check "logs fetched from both hosts (status, metrics, every process's log; no checkpoints)"
 
-# --- 2. a run that finishes by itself ---
+# --- 2. a run with CURVE keys that finishes by itself ---
+"$SHOAL" keygen learner --dir "$work" > /dev/null && "$SHOAL" keygen actor --dir "$work" > /dev/null
 "$launch" start --hosts "$work/hosts" --config "$root/configs/cartpole.yaml" --run-id finished \
     --remote-dir "$work/remote" --rollouts-port $((base_port + 2)) --weights-port $((base_port + 3)) \
-    --set maxEnvSteps=20000
+    --set maxEnvSteps=20000 --keys "$work"
 for dir in "$work/remote/finished/0-127.0.0.1" "$work/remote/finished/1-localhost"; do
     deadline=$((SECONDS + 120))
     while [ ! -s "$dir/supervisor.exit" ] && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
@@ -97,4 +99,13 @@ $status"
 "$launch" logs --run-id finished --to "$work/finished-logs" > /dev/null
 [ -s "$work/finished-logs/1-localhost/logs/actor-1.log" ] || fail "logs of the finished run not fetched"
 check "finished: learner completed the run, both supervisors exited 0, logs fetched"
+finished0="$work/remote/finished/0-127.0.0.1" finished1="$work/remote/finished/1-localhost"
+[ "$(ls "$finished0/keys")" = "$(printf 'actor.key\nactor.pub\nlearner.key\nlearner.pub')" ] \
+    || fail "the learner host (with an actor) got keys $(ls "$finished0/keys" | tr '\n' ' ')"
+[ "$(ls "$finished1/keys")" = "$(printf 'actor.key\nlearner.pub')" ] \
+    || fail "the actor host got keys $(ls "$finished1/keys" | tr '\n' ' '), not just actor.key and learner.pub"
+[ "$(stat -c %a "$finished1/keys/actor.key")" = 600 ] || fail "actor.key on the actor host is not mode 0600"
+grep -q 'security=curve, 1 actor keys allowed' "$finished0/logs/learner.log" || fail "the learner did not use CURVE"
+grep -q 'security=curve' "$finished1/logs/actor-1.log" || fail "actor-1 did not use CURVE"
+check "keys: each host got only the files it needs (secret keys 0600); learner and actors used CURVE"
 echo "launch-local: all checks passed"

@@ -14,18 +14,25 @@ python3 -m kubernetes_validate --version > /dev/null 2>&1 \
 work=$(mktemp -d "${TMPDIR:-/tmp}/shoal-validate-k8s.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# The config comes from configs/ above the base, hence the load restrictor (see cluster/k8s/kustomization.yaml).
-if command -v kubectl > /dev/null && kubectl kustomize --load-restrictor LoadRestrictionsNone "$base" \
+# Render a copy, with stand-in key files: the real keys (cluster/k8s/keys/, made by shoal keygen) are not in git,
+# and their content does not matter to the schemas. The copy keeps configs/ beside it, where the base looks for its
+# config (hence the load restrictor, see cluster/k8s/kustomization.yaml).
+mkdir -p "$work/cluster" "$work/configs"
+cp -r "$base" "$work/cluster/k8s"
+cp "$root"/configs/*.yaml "$work/configs/"
+for key in learner.key learner.pub actor.key actor.pub; do echo "stand-in $key" > "$work/cluster/k8s/keys/$key"; done
+copy="$work/cluster/k8s"
+if command -v kubectl > /dev/null && kubectl kustomize --load-restrictor LoadRestrictionsNone "$copy" \
         > "$work/rendered.yaml"; then
     echo "validate-k8s: rendered with kubectl kustomize"
     files=("$work/rendered.yaml")
-elif command -v kustomize > /dev/null && kustomize build --load-restrictor LoadRestrictionsNone "$base" \
+elif command -v kustomize > /dev/null && kustomize build --load-restrictor LoadRestrictionsNone "$copy" \
         > "$work/rendered.yaml"; then
     echo "validate-k8s: rendered with kustomize build"
     files=("$work/rendered.yaml")
 else
     echo "validate-k8s: no kubectl or kustomize: validating the base's manifest files one by one," \
-        "not the rendered kustomization (generated ConfigMaps unchecked)"
+        "not the rendered kustomization (generated ConfigMaps and Secrets unchecked)"
     files=()
     while read -r file; do files+=("$base/$file"); done \
         < <(sed -n '/^resources:/,/^[a-zA-Z]/s/^  - \(.*\.yaml\)$/\1/p' "$base/kustomization.yaml")
@@ -36,15 +43,15 @@ python3 -m kubernetes_validate --strict --kubernetes-version "$KUBERNETES_VERSIO
 
 # What the schemas cannot say: the objects Shoal needs are there and agree with each other. (PyYAML comes with
 # kubernetes-validate.)
-python3 - "${files[@]}" <<'CHECK'
+python3 - "$base/kustomization.yaml" "${files[@]}" <<'CHECK'
 import sys, yaml
+kustomization = yaml.safe_load(open(sys.argv[1]))
 objects = {(o["kind"], o["metadata"]["name"]): o
-           for path in sys.argv[1:] for o in yaml.safe_load_all(open(path)) if o}
+           for path in sys.argv[2:] for o in yaml.safe_load_all(open(path)) if o}
 def need(condition, message):
     if not condition:
         sys.exit(f"validate-k8s: {message}")
-for kind, name in [("Deployment", "shoal-learner"), ("StatefulSet", "shoal-actor"), ("Service", "shoal-learner"),
-                   ("Secret", "shoal-curve-keys")]:
+for kind, name in [("Deployment", "shoal-learner"), ("StatefulSet", "shoal-actor"), ("Service", "shoal-learner")]:
     need((kind, name) in objects, f"no {kind} named {name}")
 learner, actors = objects["Deployment", "shoal-learner"], objects["StatefulSet", "shoal-actor"]
 service = objects["Service", "shoal-learner"]
@@ -56,8 +63,21 @@ need(all(service["spec"]["selector"].get(k) == v for k, v in learner["spec"]["te
 actor_command = " ".join(actors["spec"]["template"]["spec"]["containers"][0]["args"])
 for port in (5555, 5556):
     need(f"tcp://shoal-learner:{port}" in actor_command, f"actors do not dial the learner's Service on {port}")
-for workload in (learner, actors):
+# CURVE: each role's flags name files of its own Secret, and that Secret holds exactly those files.
+generated = {g["name"]: sorted(f.split("/")[-1] for f in g["files"]) for g in kustomization.get("secretGenerator", [])}
+roles = [(learner, "shoal-learner-keys", ["--curve-secret-key /keys/learner.key", "--curve-allow /keys/actor.pub"]),
+         (actors, "shoal-actor-keys", ["--curve-secret-key /keys/actor.key", "--curve-server-key /keys/learner.pub"])]
+for workload, secret, flags in roles:
     pod = workload["spec"]["template"]["spec"]
+    command = " ".join(pod["containers"][0]["args"])
+    for flag in flags:
+        need(flag in command, f"{workload['metadata']['name']} does not pass {flag}")
+    files = sorted(flag.split("/keys/")[1] for flag in flags)
+    need(generated.get(secret) == files, f"the kustomization should generate Secret {secret} from keys/{files}")
+    volumes = [v for v in pod["volumes"] if "secret" in v]
+    # Rendered, kustomize appends the content hash to the generated Secret's name.
+    need(len(volumes) == 1 and volumes[0]["secret"]["secretName"].startswith(secret),
+         f"{workload['metadata']['name']} should mount only Secret {secret}")
     for container in pod["containers"]:
         env = {e["name"]: e.get("value") for e in container.get("env", [])}
         need(env.get("OPENBLAS_NUM_THREADS") == "1", f"{container['name']}: OPENBLAS_NUM_THREADS is not 1")

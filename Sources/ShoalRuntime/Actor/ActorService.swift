@@ -83,6 +83,8 @@ public final class ActorService {
             context.close()
             throw error
         }
+        log.info("connecting", metadata: ["learner": "\(endpoints.learner)", "weights": "\(endpoints.weights)",
+                                          "security": "\(security == nil ? "none" : "curve")"])
     }
 
     /// Acts until the learner ends the run or `shouldStop` returns true.

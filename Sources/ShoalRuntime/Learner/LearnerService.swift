@@ -96,6 +96,9 @@ public final class LearnerService {
         }
         zapHandler = handler
         started = clock.now
+        log.info("listening", metadata: [
+            "rollouts": "\(endpoints.rollouts)", "weights": "\(endpoints.weights)",
+            "security": "\(security.map { "curve, \($0.allowedActorKeys.count) actor keys allowed" } ?? "none")"])
     }
 
     /// The weights version (updates applied since the run began).
