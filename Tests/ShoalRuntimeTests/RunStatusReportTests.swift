@@ -100,6 +100,40 @@ final class RunStatusReportTests: XCTestCase {
         XCTAssertEqual(StatusReport.statusPath(forArgument: directory + "/status.json"), directory + "/status.json")
     }
 
+    /// Statuses of one run's two hosts: each host's report, then the whole run's accounting from both ledgers; a
+    /// status of another run, or one without a ledger, is refused with its path.
+    func testHostsOfOneRunAreReportedTogetherWithTheWholeRunsAccounting() throws {
+        var learnerLedger = RolloutLedger()
+        learnerLedger.recordLearner(incarnation: 1, stats: ["consumed": 7, "settled/3.1": 7])
+        var actorLedger = RolloutLedger()
+        actorLedger.recordActor(id: 3, incarnation: 1, stats: ["produced": 9, "acknowledged": 7])
+        var learnerHost = status(accounting: learnerLedger.accounting)
+        learnerHost.ledger = learnerLedger
+        var actorHost = status(accounting: actorLedger.accounting)
+        actorHost.ledger = actorLedger
+
+        let alone = StatusReport.render(learnerHost, now: 1_100, supervisorAlive: true)
+        XCTAssertTrue(alone.contains("give `shoal status` every host's run directory"), alone)
+        let report = try StatusReport.render(hosts: [("a/status.json", learnerHost, nil),
+                                                     ("b/status.json", actorHost, nil)], now: 1_100)
+        XCTAssertTrue(report.contains("== a/status.json") && report.contains("== b/status.json"), report)
+        let whole = try XCTUnwrap(report.components(separatedBy: "== whole run (2 hosts)").last)
+        XCTAssertEqual(line(of: whole, startingWith: "adds up:"),
+                       "yes (produced 9 = consumed 7 + dropped 0 + in flight 2)")
+        XCTAssertFalse(report.contains("every host's run directory"), "no partial-host note when merged: \(report)")
+
+        var otherRun = actorHost
+        otherRun.runID = "another-run"
+        XCTAssertThrowsError(try StatusReport.render(hosts: [("a", learnerHost, nil), ("b", otherRun, nil)], now: 0)) {
+            XCTAssertTrue("\($0)".contains("'b'") && "\($0)".contains("another-run"), "\($0)")
+        }
+        var noLedger = actorHost
+        noLedger.ledger = nil
+        XCTAssertThrowsError(try StatusReport.render(hosts: [("a", learnerHost, nil), ("c", noLedger, nil)], now: 0)) {
+            XCTAssertTrue("\($0)".contains("'c'") && "\($0)".contains("no rollout ledger"), "\($0)")
+        }
+    }
+
     /// The rest of the report's line that starts with `label`, without the padding after the label.
     private func line(of report: String, startingWith label: String) -> String? {
         report.split(separator: "\n").first { $0.hasPrefix(label) }

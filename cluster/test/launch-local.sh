@@ -98,7 +98,12 @@ grep -q 'learner completed the run' <<< "$status" || fail "the learner did not c
 $status"
 "$launch" logs --run-id finished --to "$work/finished-logs" > /dev/null
 [ -s "$work/finished-logs/1-localhost/logs/actor-1.log" ] || fail "logs of the finished run not fetched"
-check "finished: learner completed the run, both supervisors exited 0, logs fetched"
+merged=$("$SHOAL" status "$work/finished-logs/0-127.0.0.1" "$work/finished-logs/1-localhost") \
+    || fail "shoal status could not merge the hosts' run directories"
+verdict=$(sed -n '/^== whole run (2 hosts)/,$s/^adds up: *//p' <<< "$merged")
+[[ $verdict == yes* ]] || fail "the whole run's accounting does not add up: $verdict
+$merged"
+check "finished: learner completed the run, both supervisors exited 0, logs fetched; whole-run accounting $verdict"
 finished0="$work/remote/finished/0-127.0.0.1" finished1="$work/remote/finished/1-localhost"
 [ "$(ls "$finished0/keys")" = "$(printf 'actor.key\nactor.pub\nlearner.key\nlearner.pub')" ] \
     || fail "the learner host (with an actor) got keys $(ls "$finished0/keys" | tr '\n' ' ')"

@@ -9,6 +9,8 @@ public struct RunError: Error, Sendable, Equatable, CustomStringConvertible {
         case inputOutput
         /// The file was read but its content does not parse.
         case garbled
+        /// The file is sound but does not go with the others given (another run's, or an older version's).
+        case incompatible
     }
 
     public let code: Code
@@ -29,6 +31,7 @@ public struct RunError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound: return "'\(path)' not found: \(reason)"
         case .inputOutput: return "cannot access '\(path)': \(reason)"
         case .garbled: return "'\(path)' is garbled: \(reason)"
+        case .incompatible: return "'\(path)' does not fit: \(reason)"
         }
     }
 }

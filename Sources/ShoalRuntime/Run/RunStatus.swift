@@ -15,9 +15,12 @@ public struct RunStatus: Codable, Sendable, Equatable {
     public var processes: [ProcessStatus]
     /// Rollout accounting, from the learner's and actors' latest reports.
     public var accounting: RolloutAccounting
+    /// What the accounting was computed from, to merge with other hosts' (absent in files of older versions).
+    public var ledger: RolloutLedger?
 
     public init(runID: String, state: RunState, startedAt: Double, endedAt: Double? = nil, outcome: String? = nil,
-                supervisorPID: Int32, processes: [ProcessStatus], accounting: RolloutAccounting = RolloutAccounting()) {
+                supervisorPID: Int32, processes: [ProcessStatus], accounting: RolloutAccounting = RolloutAccounting(),
+                ledger: RolloutLedger? = nil) {
         self.runID = runID
         self.state = state
         self.startedAt = startedAt
@@ -26,6 +29,7 @@ public struct RunStatus: Codable, Sendable, Equatable {
         self.supervisorPID = supervisorPID
         self.processes = processes
         self.accounting = accounting
+        self.ledger = ledger
     }
 }
 

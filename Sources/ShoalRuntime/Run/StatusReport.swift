@@ -8,6 +8,11 @@ import Glibc
 public enum StatusReport {
     /// The report for `status` at unix time `now`; `supervisorAlive` is nil when it cannot be known (another host).
     public static func render(_ status: RunStatus, now: Double, supervisorAlive: Bool?) -> String {
+        render(status, now: now, supervisorAlive: supervisorAlive, alone: true)
+    }
+
+    /// One host's report; `alone` when no other host's is shown with it.
+    private static func render(_ status: RunStatus, now: Double, supervisorAlive: Bool?, alone: Bool) -> String {
         let elapsed = (status.endedAt ?? now) - status.startedAt
         let liveness = supervisorAlive.map { $0 ? "alive" : "not running" } ?? "unknown"
         var lines = [
@@ -32,7 +37,37 @@ public enum StatusReport {
         }
         lines.append("")
         lines.append(accountingTable(status.accounting))
+        if alone, let ledger = status.ledger, !ledger.coversLearnerAndActors {
+            lines.append("note: this host's processes only; for a run across hosts, give `shoal status` every "
+                + "host's run directory to account for the whole run")
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The report for one run's hosts (one status each, as `(where, status, supervisorAlive)`): each host's report,
+    /// then the accounting of the whole run from their merged ledgers. Fails, naming the file, on a status of
+    /// another run or without a ledger (written by an older version).
+    public static func render(hosts: [(path: String, status: RunStatus, supervisorAlive: Bool?)], now: Double)
+        throws(RunError) -> String
+    {
+        guard let first = hosts.first else { return "" }
+        var ledger = RolloutLedger()
+        for host in hosts {
+            guard host.status.runID == first.status.runID else {
+                throw RunError(.incompatible, path: host.path,
+                               reason: "it is run '\(host.status.runID)''s status, not run '\(first.status.runID)''s")
+            }
+            guard let hostLedger = host.status.ledger else {
+                throw RunError(.incompatible, path: host.path,
+                               reason: "it has no rollout ledger (written by an older shoal): cannot merge it")
+            }
+            ledger.merge(hostLedger)
+        }
+        let reports = hosts.map {
+            "== \($0.path)\n" + render($0.status, now: now, supervisorAlive: $0.supervisorAlive, alone: false)
+        }
+        return reports.joined(separator: "\n") + "\n== whole run (\(hosts.count) hosts)\n"
+            + accountingTable(ledger.accounting) + "\n"
     }
 
     /// Whether a process with this pid exists on this host (signal 0 checks without sending; EPERM means it exists

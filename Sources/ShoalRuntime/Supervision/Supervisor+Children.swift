@@ -43,6 +43,7 @@ extension Supervisor {
             }
             // Every beat counts for the run's accounting, even the last one of an incarnation that has exited since
             // (it carries its final counts); only current incarnations' beats count as signs of life.
+            record(heartbeat, from: children[index].spec)
             onHeartbeat(children[index].spec, heartbeat)
             // Beats sent by an incarnation that has since exited or been killed may still be queued.
             let child = children[index]
@@ -130,10 +131,23 @@ extension Supervisor {
         return scheduleRestart(index, after: description, now: now)
     }
 
+    /// Adds a heartbeat's counts to the ledger.
+    private func record(_ heartbeat: Heartbeat, from spec: ChildSpec) {
+        switch spec.role {
+        case .learner: ledger.recordLearner(incarnation: heartbeat.incarnation, stats: heartbeat.stats)
+        case .actor: ledger.recordActor(id: spec.id, incarnation: heartbeat.incarnation, stats: heartbeat.stats)
+        case .supervisor: break
+        }
+    }
+
     /// Notes that child `index`'s incarnation is gone and how, and returns that description.
     func endIncarnation(_ index: Int, _ exit: ChildExit) -> String {
         let description = exit.description(killedBecause: children[index].killReason)
-        onExit(children[index].spec, children[index].incarnation, exit)
+        let spec = children[index].spec
+        if spec.role == .actor {
+            ledger.actorEnded(id: spec.id, incarnation: children[index].incarnation, cleanly: exit.isClean)
+        }
+        onExit(spec, children[index].incarnation, exit)
         children[index].pid = nil
         children[index].killReason = nil
         children[index].lastExit = description

@@ -5,7 +5,8 @@ extension Supervisor {
     func currentStatus(state: RunState, outcome: String? = nil, endedAt: Double? = nil) -> RunStatus {
         RunStatus(
             runID: settings.runID, state: state, startedAt: startedAtUnixTime, endedAt: endedAt, outcome: outcome,
-            supervisorPID: getpid(), processes: children.map(\.status), accounting: accounting())
+            supervisorPID: getpid(), processes: children.map(\.status), accounting: ledger.accounting,
+            ledger: ledger)
     }
 
     /// Replaces status.json atomically. A failed write is logged, not fatal: the children matter more than the

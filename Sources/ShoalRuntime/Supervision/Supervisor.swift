@@ -23,8 +23,8 @@ public final class Supervisor {
     public var onHeartbeat: (ChildSpec, Heartbeat) -> Void = { _, _ in }
     /// Called on the supervisor's thread when a child incarnation ends, with its incarnation number and exit.
     public var onExit: (ChildSpec, UInt32, ChildExit) -> Void = { _, _, _ in }
-    /// The rollout accounting written into status.json.
-    public var accounting: () -> RolloutAccounting = { RolloutAccounting() }
+    /// The rollout accounting of this host's processes, from their heartbeats and exits; written into status.json.
+    public internal(set) var ledger = RolloutLedger()
 
     var children: [SupervisedChild]
     let inbox: HeartbeatInbox

@@ -10,7 +10,6 @@ public final class SingleNodeTraining {
     public let run: RunDirectory
     /// The `shoal` executable the children run.
     public let executable: String
-    private var ledger = RolloutLedger()
     private var lastLearnerBeat: (time: Double, steps: Int64)?
     private var restarts = 0
     private var latest: TrainingProgress?
@@ -51,25 +50,16 @@ public final class SingleNodeTraining {
             heartbeatTimeout: .seconds(config.heartbeatTimeoutSeconds), startupTimeout: .seconds(60))
         let supervisor = try Supervisor(settings: settings, children: childSpecs)
         supervisor.onHeartbeat = { [unowned self] spec, heartbeat in
-            switch spec.role {
-            case .learner:
-                ledger.recordLearner(incarnation: heartbeat.incarnation, stats: heartbeat.stats)
-                let snapshot = progressSnapshot(heartbeat)
-                latest = snapshot
-                progress(snapshot)
-            case .actor:
-                ledger.recordActor(id: spec.id, incarnation: heartbeat.incarnation, stats: heartbeat.stats)
-            case .supervisor:
-                break
-            }
+            guard spec.role == .learner else { return }
+            let snapshot = progressSnapshot(heartbeat)
+            latest = snapshot
+            progress(snapshot)
         }
-        supervisor.onExit = { [unowned self] spec, incarnation, exit in
+        supervisor.onExit = { [unowned self] _, _, exit in
             if !exit.isClean { restarts += 1 }
-            if spec.role == .actor { ledger.actorEnded(id: spec.id, incarnation: incarnation, cleanly: exit.isClean) }
         }
-        supervisor.accounting = { [unowned self] in ledger.accounting }
         let outcome = supervisor.run()
-        return TrainingRunSummary(outcome: outcome, progress: latest, accounting: ledger.accounting)
+        return TrainingRunSummary(outcome: outcome, progress: latest, accounting: supervisor.ledger.accounting)
     }
 
     private func progressSnapshot(_ heartbeat: Heartbeat) -> TrainingProgress {
