@@ -36,6 +36,8 @@ public final class LearnerService {
     private let zapHandler: ZAPHandler?
     /// Where to send each actor incarnation's acks: the ROUTER identity it last spoke from.
     private var routes: [ActorIncarnation: [UInt8]] = [:]
+    /// Which actors have been heard from within the heartbeat timeout.
+    private var presence: ActorPresence
     private var currentWeightsFrame: [UInt8] = []
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
@@ -70,6 +72,7 @@ public final class LearnerService {
             earlierSeconds = Double(state.counters["elapsed_ms"] ?? 0) / 1000
             log.info("resumed", metadata: ["checkpoint": "\(loaded.file.path)", "version": "\(state.version)"])
         }
+        presence = ActorPresence(silenceTimeout: .seconds(config.heartbeatTimeoutSeconds))
         intake = RolloutIntake(maxPolicyLag: UInt64(config.maxPolicyLag), capacity: config.learnerQueueCapacity,
                                counters: counters, settled: settled)
         validator = MessageValidator(limits: WireLimits(runID: runID, network: spec))
@@ -120,6 +123,7 @@ public final class LearnerService {
             }
             let now = clock.now
             if now - lastReport >= .seconds(config.heartbeatSeconds) {
+                noteSilentActors(at: now)
                 onReport(report())
                 lastReport = now
             }
@@ -205,13 +209,31 @@ public final class LearnerService {
             }
             let source = RolloutIntake.source(of: rollout)
             route(source, to: identity)
+            noteHeard(from: source.actorID)
             let countedBefore = intake.counters.duplicates
             sendAcks(to: intake.admit(rollout, learnerVersion: learner.version))
             if intake.counters.duplicates == countedBefore { progress.observe(rollout) }
-        case .weightsRequest:
+        case .weightsRequest(let request):
+            noteHeard(from: request.actorID)
             _ = try? router.send(parts: [identity, currentWeightsFrame], timeout: .zero)
         default:
             refuse(label: "unexpected_\(message.kind.rawValue)", detail: "learners take rollouts and weights requests")
+        }
+    }
+
+    /// Notes a valid message from an actor, and logs its return if it had been reported silent.
+    private func noteHeard(from actor: UInt32) {
+        if let unheard = presence.heard(from: actor, at: clock.now) {
+            log.notice("actor heard from again", metadata: [
+                "actor": "\(actor)", "silent_seconds": "\(String(format: "%.1f", unheard.seconds))"])
+        }
+    }
+
+    /// Logs actors that have gone silent since the last look.
+    private func noteSilentActors(at now: ContinuousClock.Instant) {
+        for (actor, unheard) in presence.newlySilent(at: now) {
+            log.warning("actor silent: no message within the heartbeat timeout (cut off, stalled or gone)",
+                        metadata: ["actor": "\(actor)", "silent_seconds": "\(String(format: "%.1f", unheard.seconds))"])
         }
     }
 
@@ -338,6 +360,7 @@ public final class LearnerService {
             values["lag/max"] = lag.max
         }
         let counters = intake.counters
+        values["actors/connected"] = Double(presence.connected)
         values["queue/depth"] = Double(intake.queue.count)
         values["queue/received"] = Double(counters.received)
         values["queue/consumed"] = Double(counters.consumed)
