@@ -31,28 +31,56 @@ final class MultiHostTests: XCTestCase {
         report("three hosts", since: started)
     }
 
-    /// Cutting an actor host's link for longer than the re-send timeout: the actor notices (no acks), reconnects by
-    /// itself once the link is back, its outbox stays within its credit, and the other actor trains meanwhile.
-    func testCutActorLinkIsNoticedAndTheActorReconnectsByItself() throws {
-        let learner = try startLearner(["--set", "targetReturn=none", "--set", "maxSeconds=60"])
-        let cut = try startActor(on: 1)
-        _ = try startActor(on: 2)
+    /// Cutting an actor host's link for longer than the heartbeat timeout, every host under its own supervisor as
+    /// in a real cluster: both sides notice (the actor gets no acks, the learner hears nothing from it), the actor
+    /// reconnects by itself once the link is back (no restart), its outbox stays within its credit meanwhile, the
+    /// other actor trains throughout, and the three hosts' ledgers add up to the whole run's accounting.
+    func testCutActorLinkIsNoticedByBothSidesAndTheActorReconnectsByItself() throws {
+        let settings = ["--set", "targetReturn=none", "--set", "maxSeconds=120", "--set", "heartbeatTimeoutSeconds=2"]
+        let learnerHost = try startSupervisor(on: 0, children: [("learner", "learner", 0, learnerCommand(settings))])
+        let cutHost = try startSupervisor(on: 1, children: [("actor-1", "actor", 1, actorCommand(id: 1, settings))])
+        let otherHost = try startSupervisor(on: 2, children: [("actor-2", "actor", 2, actorCommand(id: 2, settings))])
         try waitForMetric("charts/version", atLeast: 50)
 
         try hosts.setLink(1, up: false)
         let versionAtCut = try latestMetric("charts/version")
-        Thread.sleep(forTimeInterval: 4)
+        var largestOutbox = 0.0
+        let cutUntil = Date().addingTimeInterval(4)
+        while Date() < cutUntil {
+            let actor = try hostStatus(1).processes.first { $0.name == "actor-1" }
+            largestOutbox = max(largestOutbox, actor?.stats[ActorReport.Key.unacknowledged] ?? 0)
+            usleep(100_000)
+        }
         XCTAssertGreaterThan(try latestMetric("charts/version"), versionAtCut + 20, "the other actor kept training")
         try hosts.setLink(1, up: true)
         let restored = Date()
+        let actorLog = directory.appendingPathComponent("host-1/logs/actor-1.log")
         try waitFor("the cut actor's rollouts acknowledged again", timeout: 30) {
-            cut.output.contains("learner reachable again")
+            log(actorLog).contains("learner reachable again")
         }
         let recovery = Date().timeIntervalSince(restored)
-        XCTAssertTrue(cut.output.contains("no ack: reconnecting"), "the actor did not notice the cut: \(cut.output)")
-        learner.signal(SIGTERM)
-        XCTAssertEqual(learner.wait(timeout: 20), 0, learner.output)
-        print("multi-host: link restored → actor's rollouts acknowledged again in \(String(format: "%.2f", recovery)) s")
+        let learnerLog = log(directory.appendingPathComponent("host-0/logs/learner.log"))
+        XCTAssertTrue(log(actorLog).contains("no ack: reconnecting"), "the actor did not notice the cut")
+        XCTAssertTrue(learnerLog.contains("actor silent") && learnerLog.contains("actor=1"),
+                      "the learner did not notice actor 1 go silent: \(learnerLog)")
+        try waitFor("the learner to hear from actor 1 again", timeout: 10) {
+            log(directory.appendingPathComponent("host-0/logs/learner.log")).contains("actor heard from again")
+        }
+        XCTAssertLessThanOrEqual(largestOutbox, Double(4 * TrainingConfig().creditsPerActor),
+                                 "the cut actor's outbox outgrew its credit")
+        XCTAssertEqual(try hostStatus(1).processes.first?.restarts, 0, "the actor was restarted, not reconnected")
+
+        for supervisor in [cutHost, otherHost, learnerHost] {
+            supervisor.signal(SIGTERM)
+            XCTAssertEqual(supervisor.wait(timeout: 30), 130, supervisor.output)
+        }
+        var ledger = RolloutLedger()
+        for host in 0..<3 { ledger.merge(try XCTUnwrap(hostStatus(host).ledger, "host \(host) wrote no ledger")) }
+        let accounting = ledger.accounting
+        XCTAssertTrue(accounting.addsUp, "the run's accounting does not add up: \(accounting)")
+        XCTAssertGreaterThan(accounting.consumed, 0)
+        print("multi-host: link restored → actor's rollouts acknowledged again in \(String(format: "%.2f", recovery)) s;"
+              + " outbox at most \(Int(largestOutbox)) during the cut; accounting: \(accounting)")
     }
 
     /// 50 ms delay and 5% loss on both actor hosts: training still reaches its target.
@@ -88,24 +116,59 @@ final class MultiHostTests: XCTestCase {
 
     // MARK: - Helpers
 
-    private var metricsPath: String { directory.appendingPathComponent("metrics.jsonl").path }
-
-    private func startLearner(_ extra: [String]) throws -> ShoalProcess {
-        let process = try ShoalProcess(
-            ["learner", "--run-id", "hosts", "--rollouts", "tcp://*:5555", "--weights", "tcp://*:5556",
-             "--checkpoints", directory.appendingPathComponent("checkpoints").path, "--metrics", metricsPath,
-             "--set", "resendSeconds=1"] + extra,
-            log: directory.appendingPathComponent("learner.log"), launcher: hosts.launcher(0))
-        processes.append(process)
-        return process
+    /// `shoal learner …` listening on host 0's TCP ports 5555 and 5556.
+    private func learnerCommand(_ extra: [String]) -> [String] {
+        ["shoal", "learner", "--run-id", "hosts", "--rollouts", "tcp://*:5555", "--weights", "tcp://*:5556",
+         "--checkpoints", directory.appendingPathComponent("checkpoints").path, "--metrics", metricsPath,
+         "--set", "resendSeconds=1"] + extra
     }
 
+    /// `shoal actor …` dialling the learner on host 0.
+    private func actorCommand(id: Int, _ extra: [String]) -> [String] {
+        ["shoal", "actor", "--run-id", "hosts", "--id", "\(id)", "--learner", "tcp://\(hosts.address(0)):5555",
+         "--weights", "tcp://\(hosts.address(0)):5556", "--set", "resendSeconds=1"] + extra
+    }
+
+    /// Starts `shoal supervise` on host `index` with the given children, its run directory `host-<index>`.
+    private func startSupervisor(on index: Int, children: [(name: String, role: String, id: Int, command: [String])])
+        throws -> ShoalProcess
+    {
+        let runDirectory = directory.appendingPathComponent("host-\(index)")
+        try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+        var plan = "runID: hosts\nchildren:\n"
+        for child in children {
+            let command = child.command.map { "\"\($0)\"" }.joined(separator: ", ")
+            plan += "  - {name: \(child.name), role: \(child.role), id: \(child.id), command: [\(command)]}\n"
+        }
+        let planURL = runDirectory.appendingPathComponent("plan.yaml")
+        try plan.write(to: planURL, atomically: true, encoding: .utf8)
+        return try start(["shoal", "supervise", planURL.path, "--run-dir", runDirectory.path], on: index,
+                         log: "supervisor-\(index).log")
+    }
+
+    private func hostStatus(_ index: Int) throws -> RunStatus {
+        let path = directory.appendingPathComponent("host-\(index)/status.json").path
+        return try RunStatus.decode(RunStatus.readStatusBytes(at: path), from: path)
+    }
+
+    private func log(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+
+    private var metricsPath: String { directory.appendingPathComponent("metrics.jsonl").path }
+
+    /// Starts the learner alone (no supervisor) on host 0.
+    private func startLearner(_ extra: [String]) throws -> ShoalProcess {
+        try start(learnerCommand(extra), on: 0, log: "learner.log")
+    }
+
+    /// Starts an actor alone (no supervisor) on host `host`, with the host's number as its id.
     private func startActor(on host: Int) throws -> ShoalProcess {
-        let learnerAddress = hosts.address(0)
-        let process = try ShoalProcess(
-            ["actor", "--run-id", "hosts", "--id", "\(host)", "--learner", "tcp://\(learnerAddress):5555",
-             "--weights", "tcp://\(learnerAddress):5556", "--set", "resendSeconds=1"],
-            log: directory.appendingPathComponent("actor-\(host).log"), launcher: hosts.launcher(host))
+        try start(actorCommand(id: host, []), on: host, log: "actor-\(host).log")
+    }
+
+    /// Runs a `shoal …` command on host `index`.
+    private func start(_ command: [String], on index: Int, log: String) throws -> ShoalProcess {
+        let process = try ShoalProcess(Array(command.dropFirst()), log: directory.appendingPathComponent(log),
+                                       launcher: hosts.launcher(index))
         processes.append(process)
         return process
     }
