@@ -16,6 +16,9 @@ public struct CheckpointError: Error, Sendable, Equatable, CustomStringConvertib
         case malformed
         /// The new checkpoint was saved durably, but removing old checkpoints or stale temporary files failed.
         case pruneFailed
+        /// The checkpoint is sound but its state does not fit what it is restored into (another network shape or
+        /// optimizer). Restoring code that does not know the file leaves `path` empty for its caller to fill in.
+        case doesNotFit
     }
 
     /// What kind of failure this is.

@@ -32,11 +32,11 @@ public struct Adam: Optimizer {
     public var stateTensors: [String: [Float]] { ["adam.m": firstMoment, "adam.v": secondMoment] }
     public var stateScalars: [String: Double] { ["adam.step": Double(stepCount)] }
 
-    public mutating func restore(tensors: [String: [Float]], scalars: [String: Double]) throws {
+    public mutating func restore(tensors: [String: [Float]], scalars: [String: Double]) throws(CheckpointError) {
         let m = try savedTensor("adam.m", in: tensors, count: firstMoment.count)
         let v = try savedTensor("adam.v", in: tensors, count: secondMoment.count)
         guard let step = scalars["adam.step"], step >= 0, step == step.rounded() else {
-            throw OptimizerStateError(description: "optimizer state has no valid scalar 'adam.step'")
+            throw CheckpointError(.doesNotFit, path: "", reason: "optimizer state has no valid scalar 'adam.step'")
         }
         (firstMoment, secondMoment, stepCount) = (m, v, Int(step))
     }

@@ -51,10 +51,10 @@ public final class ImpalaLearner {
 
     /// Restores optimizer state and version from a checkpoint.
     public func restore(version: UInt64, parameters: [Float], optimizerTensors: [String: [Float]],
-                        optimizerScalars: [String: Double]) throws {
+                        optimizerScalars: [String: Double]) throws(CheckpointError) {
         guard parameters.count == network.layout.count else {
-            throw OptimizerStateError(
-                description: "checkpoint has \(parameters.count) parameters, network has \(network.layout.count)")
+            throw CheckpointError(.doesNotFit, path: "",
+                                  reason: "checkpoint has \(parameters.count) parameters, network has \(network.layout.count)")
         }
         try optimizer.restore(tensors: optimizerTensors, scalars: optimizerScalars)
         network.parameters = parameters

@@ -7,7 +7,7 @@ public protocol Optimizer: Sendable {
     /// Scalar state by name (e.g. "adam.step"), for checkpoints.
     var stateScalars: [String: Double] { get }
     /// Restores state saved from `stateTensors` and `stateScalars`; throws if names or sizes do not fit.
-    mutating func restore(tensors: [String: [Float]], scalars: [String: Double]) throws
+    mutating func restore(tensors: [String: [Float]], scalars: [String: Double]) throws(CheckpointError)
 }
 
 /// Which optimizer to use and its constants.
@@ -28,19 +28,15 @@ public enum OptimizerSettings: Sendable, Equatable, Codable {
     }
 }
 
-/// Thrown when saved optimizer state does not fit the optimizer it is restored into.
-public struct OptimizerStateError: Error, CustomStringConvertible {
-    public let description: String
-}
-
 extension Optimizer {
     /// Looks up a saved tensor by name and checks its size.
-    func savedTensor(_ name: String, in tensors: [String: [Float]], count: Int) throws -> [Float] {
+    func savedTensor(_ name: String, in tensors: [String: [Float]], count: Int) throws(CheckpointError) -> [Float] {
         guard let tensor = tensors[name] else {
-            throw OptimizerStateError(description: "optimizer state has no tensor '\(name)'")
+            throw CheckpointError(.doesNotFit, path: "", reason: "optimizer state has no tensor '\(name)'")
         }
         guard tensor.count == count else {
-            throw OptimizerStateError(description: "optimizer tensor '\(name)' has \(tensor.count) values, want \(count)")
+            throw CheckpointError(.doesNotFit, path: "",
+                                  reason: "optimizer tensor '\(name)' has \(tensor.count) values, want \(count)")
         }
         return tensor
     }

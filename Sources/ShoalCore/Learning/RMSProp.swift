@@ -27,7 +27,7 @@ public struct RMSProp: Optimizer {
     public var stateTensors: [String: [Float]] { ["rmsprop.ms": meanSquare, "rmsprop.mom": moment] }
     public var stateScalars: [String: Double] { [:] }
 
-    public mutating func restore(tensors: [String: [Float]], scalars: [String: Double]) throws {
+    public mutating func restore(tensors: [String: [Float]], scalars: [String: Double]) throws(CheckpointError) {
         let savedMeanSquare = try savedTensor("rmsprop.ms", in: tensors, count: meanSquare.count)
         moment = try savedTensor("rmsprop.mom", in: tensors, count: moment.count)
         meanSquare = savedMeanSquare

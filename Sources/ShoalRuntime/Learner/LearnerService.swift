@@ -64,8 +64,14 @@ public final class LearnerService {
         log[metadataKey: "incarnation"] = "\(incarnation)"
         if let loaded = try checkpoints.loadLatest(onSkip: { [log] in log.warning("skipped checkpoint: \($0)") }) {
             let state = loaded.state
-            try learner.restore(version: state.version, parameters: state.parameters,
-                                optimizerTensors: state.optimizerTensors, optimizerScalars: state.optimizerScalars)
+            do {
+                try learner.restore(version: state.version, parameters: state.parameters,
+                                    optimizerTensors: state.optimizerTensors, optimizerScalars: state.optimizerScalars)
+            } catch {
+                var located = error
+                located.path = loaded.file.path
+                throw located
+            }
             counters = LearnerCounters(named: state.counters)
             settled = try SettledSeqs.decode(state.metadata[SettledSeqs.metadataKey])
             progress.envSteps = state.counters["env_steps"] ?? 0
