@@ -2,7 +2,10 @@
 # Installs the system libraries Shoal builds against (Debian/Ubuntu). Safe to run repeatedly.
 set -euo pipefail
 
-packages=(pkg-config libzmq3-dev libopenblas-dev libprotobuf-c-dev protobuf-compiler iproute2)
+# Build: pkg-config, libzmq3-dev, libopenblas-dev, libprotobuf-c-dev, protobuf-compiler. Tests: iproute2 (network
+# namespaces), slurmctld, slurmd, slurm-client and munge (a real one-node Slurm for cluster/test/slurm-real.sh).
+packages=(pkg-config libzmq3-dev libopenblas-dev libprotobuf-c-dev protobuf-compiler iproute2
+          slurmctld slurmd slurm-client munge)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -17,7 +17,7 @@ sed 's/^maxEnvSteps:.*/maxEnvSteps: 20000/' "$root/configs/cartpole.yaml" > "$wo
 
 (cd "$work" && PATH="$root/cluster/test/fake-slurm:$PATH" SLURM_JOB_ID=4242 SLURM_JOB_NODELIST=127.0.0.1,node-b \
     SLURM_JOB_NUM_NODES=2 SLURM_CPUS_ON_NODE=2 SLURM_SUBMIT_DIR="$work" SHOAL="$shoal" SHOAL_CONFIG=small.yaml \
-    ROLLOUTS_PORT=$base_port WEIGHTS_PORT=$((base_port + 1)) SUPERVISOR_PORT=$((base_port + 2)) \
+    ROLLOUTS_PORT=$base_port WEIGHTS_PORT=$((base_port + 1)) \
     timeout 120 bash "$root/cluster/slurm/shoal.sbatch") > "$work/job.out" 2>&1 \
     || fail "the job failed:
 $(tail -n 30 "$work/job.out")"

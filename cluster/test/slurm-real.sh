@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs cluster/slurm/shoal.sbatch on a real Slurm: starts a private one-node cluster (munged, slurmctld, slurmd from
 # Debian's slurmctld, slurmd, slurm-client and munge packages) in a temporary directory, submits a small training job
-# with `sbatch --wait` (the learner and 2 actors under the node's `shoal supervise`) and checks its run directory, then
-# submits a second job and stops it early with `scancel --signal=TERM` as a user would (the step ends 130, the
-# learner checkpoints). Tears everything down, even on failure or interruption: no daemons, jobs or files are left.
-# Needs root; exits 77 with the reason when root or the Slurm/munge programs are missing, so a test can skip. Needs
-# SHOAL or .build/debug/shoal. Exit 0 when all holds. About 15 s, much of it sbatch --wait polling.
+# with `sbatch --wait` and CURVE keys (the learner and 2 actors under the node's `shoal supervise`) and checks its run
+# directory and that every role used the keys, then submits a second job and stops it early with `scancel
+# --signal=TERM` as a user would (the step ends 130, the learner checkpoints). Tears everything down, even on failure
+# or interruption: no daemons, jobs or files are left. Needs root; exits 77 with the reason when root or the
+# Slurm/munge programs are missing, so a test can skip. Needs SHOAL or .build/debug/shoal. Exit 0 when all holds.
+# About 15 s, much of it sbatch --wait polling.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -149,8 +150,8 @@ done
 submit() {
     local config=$1
     shift
-    (cd "$work" && SHOAL=$shoal SHOAL_CONFIG=$work/$config.yaml RUN_BASE=$work/runs ACTORS_PER_NODE=3 \
-        ROLLOUTS_PORT=$((base_port + 2)) WEIGHTS_PORT=$((base_port + 3)) SUPERVISOR_PORT=$((base_port + 4)) \
+    (cd "$work" && SHOAL=$shoal SHOAL_CONFIG=$work/$config.yaml RUN_BASE=$work/runs ACTORS_PER_NODE=3 SHOAL_KEYS=$keys \
+        ROLLOUTS_PORT=$((base_port + 2)) WEIGHTS_PORT=$((base_port + 3)) \
         timeout 120 sbatch --parsable --nodes=1 --output="$work/job-%j.out" "$@" "$root/cluster/slurm/shoal.sbatch") \
         > "$work/sbatch-$config.out" 2> "$work/sbatch-$config.err"
 }
@@ -159,6 +160,9 @@ job_field() { scontrol show job "$1" | grep -o " $2=[^ ]*" | head -1 | cut -d= -
 
 # --- A small run that finishes ---------------------------------------------------------------------------------------
 sed 's/^maxEnvSteps:.*/maxEnvSteps: 5000/' "$root/configs/cartpole.yaml" > "$work/small.yaml"
+# With CURVE keys, as a cluster run should have.
+keys=$work/keys
+mkdir "$keys" && "$shoal" keygen learner --dir "$keys" > /dev/null && "$shoal" keygen actor --dir "$keys" > /dev/null
 status=0
 submit small --wait || status=$?
 job=$(cut -d';' -f1 "$work/sbatch-small.out")
@@ -182,12 +186,18 @@ grep -q '"state" : "finished"' "$node0/status.json" || fail "the run did not fin
 grep -q '"outcome" : "learner completed the run"' "$node0/status.json" || fail "the learner did not complete the run"
 ls "$node0"/checkpoints/ckpt-*.shoal > /dev/null 2>&1 || fail "the learner left no checkpoint"
 [ -s "$node0/metrics.jsonl" ] || fail "the learner wrote no metrics.jsonl"
+grep -q 'security=curve, 1 actor keys allowed' "$node0/logs/learner.log" || fail "the learner did not use CURVE keys"
+[ "$(grep -l 'security=curve' "$node0"/logs/actor-*.log | wc -l)" -eq 2 ] || fail "the actors did not use CURVE keys"
+heartbeats=$(sed -n 's|^heartbeatEndpoint: "ipc://\(.*\)/supervisor.ipc"|\1|p' "$node0/plan.yaml")
+[ -n "$heartbeats" ] && [ ! -e "$heartbeats" ] \
+    || fail "the heartbeat socket is not node-local ipc, or its directory '$heartbeats' was left behind"
 
 # --- A run stopped early: scancel --signal=TERM reaches every process of the step ------------------------------------
 sed -e 's/^maxEnvSteps:.*/maxEnvSteps: null/' -e 's/^targetReturn:.*/targetReturn: null/' \
     -e 's/^maxSeconds:.*/maxSeconds: 300/' "$root/configs/cartpole.yaml" > "$work/long.yaml"
 # Without --wait, watching the job with scontrol instead: sbatch --wait polls at intervals growing from 2 s to 10 s,
 # seconds we would wait for nothing here.
+keys=""  # and without, as a run on a trusted network may be
 submit long || fail "sbatch failed: $(cat "$work/sbatch-long.err")"
 stopped=$(cut -d';' -f1 "$work/sbatch-long.out")
 for ((i = 0; i < 300; i++)); do grep -qs 'learner is up' "$work/job-$stopped.out" && break; sleep 0.2; done
