@@ -2,12 +2,17 @@
  * netdelay: a fixed one-way packet delay through netfilter's NFQUEUE, for kernels without tc netem (sch_netem).
  *
  * It binds an NFQUEUE queue, receives each queued packet's metadata (no payload is copied), and gives each one an
- * NF_ACCEPT verdict DELAY_MS milliseconds after it arrived, in arrival order. The integration tests' TestHosts use
- * it to delay everything a test host sends, as `tc qdisc add dev eth0 root netem delay DELAY_MS ms` would:
+ * NF_ACCEPT verdict DELAY_MS milliseconds after it arrived, in arrival order. The integration tests' TestHosts
+ * (NetfilterImpairment.swift) use it to delay everything a test host sends, as `tc qdisc add dev eth0 root netem
+ * delay DELAY_MS ms` on that host would, by queueing the frames that enter the test bridge from the host's port:
  *
  *     cc -O2 -o netdelay Tests/NetworkTools/netdelay.c $(pkg-config --cflags --libs libnetfilter_queue)
- *     ip netns exec HOST ./netdelay 50 0 &                # prints "ready" once queue 0 is bound
- *     ip netns exec HOST iptables -w -t mangle -A OUTPUT -o eth0 -j NFQUEUE --queue-num 0
+ *     ip netns exec SWITCH ./netdelay 50 1 &              # prints "ready" once queue 1 is bound
+ *     ip netns exec SWITCH iptables -w -t mangle -A PREROUTING -m physdev --physdev-in PORT \
+ *         -j NFQUEUE --queue-num 1                        # bridged frames reach iptables through br_netfilter
+ *
+ * Queueing in the sending host's own OUTPUT chain works too, but is not like a delay on the wire: the packet is
+ * still charged to its socket while held, so TCP Small Queues keep only about two segments in flight.
  *
  * Needs root (CAP_NET_ADMIN), libnetfilter_queue (Debian: libnetfilter-queue-dev) and a kernel with
  * nfnetlink_queue. The queue's length limit is raised so that the queue itself drops nothing at the tests' rates.
