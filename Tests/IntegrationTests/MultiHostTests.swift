@@ -3,7 +3,8 @@ import ShoalRuntime
 import XCTest
 
 /// A learner on one test host and actors on two others, over real TCP between network namespaces: training
-/// across hosts, cut links, and netem delay and loss. Skips, saying why, where namespaces cannot be made.
+/// across hosts, cut links, and delay and loss on the actors' links. Skips, saying why, where namespaces cannot be
+/// made.
 final class MultiHostTests: XCTestCase {
     private var hosts: TestHosts!
     private var directory: URL!
@@ -83,16 +84,16 @@ final class MultiHostTests: XCTestCase {
               + " outbox at most \(Int(largestOutbox)) during the cut; accounting: \(accounting)")
     }
 
-    /// 50 ms delay and 5% loss on both actor hosts: training still reaches its target.
+    /// 50 ms delay and 5% loss on everything both actor hosts send: training still reaches its target.
     func testDelayAndLossOnActorLinksStillReachTarget() throws {
-        try hosts.impair(1, delayMilliseconds: 50, lossPercent: 5)
+        let mechanism = try hosts.impair(1, delayMilliseconds: 50, lossPercent: 5)
         try hosts.impair(2, delayMilliseconds: 50, lossPercent: 5)
         let started = Date()
         let learner = try startLearner(["--set", "maxSeconds=240"])
         _ = try (1...2).map { try startActor(on: $0) }
         XCTAssertEqual(learner.wait(timeout: 260), 0, learner.output)
         XCTAssertTrue(learner.output.contains("targetReached"), learner.output)
-        report("netem 50 ms, 5% loss", since: started)
+        report("\(mechanism): 50 ms delay, 5% loss", since: started)
     }
 
     /// Cutting the learner's host off and back: both actors resume without a restart.

@@ -3,12 +3,13 @@ import XCTest
 
 /// Test hosts on one machine: a network namespace per host, each with one interface on a shared bridge (itself in
 /// a namespace of its own, so the machine's own network is never touched), addresses 10.77.<net>.<n>/24. Links can
-/// be cut and restored, and given `tc netem` delay and loss. Needs root and iproute2; tests skip, saying why, when
-/// namespaces cannot be made.
+/// be cut and restored, and given delay and loss (`tc netem`, or `NetfilterImpairment` where the kernel has no
+/// netem). Needs root and iproute2; tests skip, saying why, when namespaces cannot be made.
 final class TestHosts {
     let names: [String]
     private let prefix: String
     private let net: Int
+    private var impairments: [NetfilterImpairment] = []
     private var switchName: String { "\(prefix)sw" }
 
     /// Makes `count` hosts; host i (from 0) has address `address(i)`.
@@ -37,6 +38,8 @@ final class TestHosts {
     }
 
     deinit {
+        // Before the namespaces go: a process still inside one would keep it (and its rules) alive.
+        for impairment in impairments { impairment.stop() }
         for namespace in names + [switchName] { try? Self.ip(["netns", "del", namespace]) }
     }
 
@@ -51,14 +54,19 @@ final class TestHosts {
         try Self.ip(["-n", switchName, "link", "set", port(index), up ? "up" : "down"])
     }
 
-    /// Adds `tc netem` delay and loss to everything host `index` sends; skips the test, saying why, where the
-    /// kernel has no netem (sch_netem).
-    func impair(_ index: Int, delayMilliseconds: Int, lossPercent: Double) throws {
+    /// Delays everything host `index` sends by `delayMilliseconds` and drops `lossPercent`% of it, with `tc netem`
+    /// on its eth0 where the kernel has sch_netem and with `NetfilterImpairment` where it has not; returns the
+    /// mechanism used, for the test's report. Skips the test, saying why, when neither can be had here.
+    @discardableResult
+    func impair(_ index: Int, delayMilliseconds: Int, lossPercent: Double) throws -> String {
         do {
             try Self.run("/usr/sbin/tc", ["-n", names[index], "qdisc", "add", "dev", "eth0", "root", "netem",
                                          "delay", "\(delayMilliseconds)ms", "loss", "\(lossPercent)%"])
+            return "netem"
         } catch let error as TestHostsError where error.description.contains("qdisc kind is unknown") {
-            throw XCTSkip("this kernel has no tc netem qdisc (sch_netem): \(error)")
+            impairments.append(try NetfilterImpairment(switchNamespace: switchName, port: port(index), queue: index,
+                                                       delayMilliseconds: delayMilliseconds, lossPercent: lossPercent))
+            return NetfilterImpairment.mechanism
         }
     }
 
@@ -68,18 +76,25 @@ final class TestHosts {
         try run("/usr/sbin/ip", arguments)
     }
 
-    private static func run(_ program: String, _ arguments: [String]) throws {
+    /// Runs `program` to its end and returns what it printed; throws with its stderr when it fails.
+    @discardableResult
+    static func run(_ program: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
+        let output = Pipe()
         let errors = Pipe()
+        process.standardOutput = output
         process.standardError = errors
         try process.run()
+        // Read before waiting, so that a program printing much cannot block on a full stdout pipe.
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             throw TestHostsError(description: "\(program) \(arguments.joined(separator: " ")): \(message)")
         }
+        return printed
     }
 }
 
