@@ -3,9 +3,11 @@
 set -euo pipefail
 
 # Build: pkg-config, libzmq3-dev, libopenblas-dev, libprotobuf-c-dev, protobuf-compiler. Tests: iproute2 (network
-# namespaces), slurmctld, slurmd, slurm-client and munge (a real one-node Slurm for cluster/test/slurm-real.sh).
+# namespaces); iptables, libnetfilter-queue-dev, gcc and libc6-dev (delay and loss on kernels without tc netem, see
+# Tests/NetworkTools/netdelay.c); slurmctld, slurmd, slurm-client and munge (a real one-node Slurm for
+# cluster/test/slurm-real.sh).
 packages=(pkg-config libzmq3-dev libopenblas-dev libprotobuf-c-dev protobuf-compiler iproute2
-          slurmctld slurmd slurm-client munge)
+          iptables libnetfilter-queue-dev gcc libc6-dev slurmctld slurmd slurm-client munge)
 
 missing=()
 for package in "${packages[@]}"; do
