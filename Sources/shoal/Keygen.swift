@@ -18,7 +18,7 @@ struct Keygen: ParsableCommand {
     var dir: String = "."
 
     func run() throws {
-        let keys = try asUsageError { () throws(SecurityError) in
+        let keys = try asUsageError { () throws(ShoalRuntimeError) in
             try CurveKeyFiles.generate(name: name, directory: dir)
         }
         print("wrote \(dir)/\(name).key (secret) and \(dir)/\(name).pub (public key \(keys.publicKey))")

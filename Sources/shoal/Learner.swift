@@ -28,7 +28,7 @@ struct Learner: ParsableCommand {
             config: config, runID: role.runID, incarnation: role.resolvedIncarnation,
             endpoints: LearnerEndpoints(rollouts: rollouts, weights: weights), checkpointDirectory: checkpoints,
             security: try security.load())
-        let metricsWriter = try metrics.map { path throws(RunError) in try MetricsWriter(path: path) }
+        let metricsWriter = try metrics.map { path throws(ShoalRuntimeError) in try MetricsWriter(path: path) }
         defer { metricsWriter?.close() }
         service.onMetrics = { step, values in try? metricsWriter?.record(values, step: Int(step)) }
         let heartbeats = try SupervisorLink(role: .learner, id: 0)

@@ -20,7 +20,7 @@ struct RoleOptions: ParsableArguments {
     /// What every role does first: refuses a libzmq too old to face untrusted peers, logs to stderr, dies with its
     /// supervisor, turns SIGINT/SIGTERM into a clean stop; returns the resolved config.
     func startRole() throws -> TrainingConfig {
-        try asUsageError { () throws(SecurityError) in try LibZMQRequirement.check() }
+        try asUsageError { () throws(ShoalRuntimeError) in try LibZMQRequirement.check() }
         bootstrapLogging()
         ParentWatch.dieWithParent()
         TerminationSignals.install()

@@ -22,7 +22,7 @@ struct LearnerSecurityOptions: ParsableArguments {
     /// The keys and allow-list, or nil if CURVE is not configured.
     func load() throws -> LearnerSecurity? {
         guard let curveSecretKey, let curveAllow else { return nil }
-        return try asUsageError { () throws(SecurityError) in
+        return try asUsageError { () throws(ShoalRuntimeError) in
             LearnerSecurity(keys: try CurveKeyFiles.readKeyPair(curveSecretKey),
                             allowedActorKeys: try CurveKeyFiles.readAllowList(curveAllow))
         }
@@ -50,7 +50,7 @@ struct ActorSecurityOptions: ParsableArguments {
     /// The keys, or nil if CURVE is not configured.
     func load() throws -> ActorSecurity? {
         guard let curveSecretKey, let curveServerKey else { return nil }
-        return try asUsageError { () throws(SecurityError) in
+        return try asUsageError { () throws(ShoalRuntimeError) in
             ActorSecurity(keys: try CurveKeyFiles.readKeyPair(curveSecretKey),
                           learnerPublicKey: try CurveKeyFiles.readPublicKey(curveServerKey))
         }
@@ -59,10 +59,10 @@ struct ActorSecurityOptions: ParsableArguments {
 
 /// Runs `body`, turning a security problem (a bad key file, an old libzmq) into a usage error: exit status 2 after
 /// its message, before anything starts.
-func asUsageError<Value>(_ body: () throws(SecurityError) -> Value) throws -> Value {
+func asUsageError<Value>(_ body: () throws(ShoalRuntimeError) -> Value) throws -> Value {
     do {
         return try body()
     } catch {
-        throw ValidationError(error.message)
+        throw ValidationError(error.description)
     }
 }

@@ -72,7 +72,7 @@ struct Train: ParsableCommand {
     private func trainWithProcesses(_ config: TrainingConfig) throws {
         let run: RunDirectory
         do {
-            run = try resume.map { path throws(RunError) in try RunDirectory.open(path) }
+            run = try resume.map { path throws(ShoalRuntimeError) in try RunDirectory.open(path) }
                 ?? RunDirectory.create(for: config, under: runsDir)
         } catch {
             throw ValidationError("\(error)")

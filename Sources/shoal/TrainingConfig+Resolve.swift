@@ -6,7 +6,7 @@ extension TrainingConfig {
     /// value becomes a usage error (exit code 2) naming it.
     static func resolve(file: String?, overrides: [String]) throws -> TrainingConfig {
         do {
-            let base = try file.map { path throws(ConfigError) in try TrainingConfig.load(contentsOf: path) }
+            let base = try file.map { path throws(ShoalRuntimeError) in try TrainingConfig.load(contentsOf: path) }
                 ?? TrainingConfig()
             return try base.applying(overrides: overrides)
         } catch {

@@ -40,28 +40,28 @@ final class ConfigFileTests: XCTestCase {
     }
 
     func testBadFilesNameTheFieldTheValueAndTheLine() {
-        let cases: [(yaml: String, field: String, value: String, code: ConfigError.Code)] = [
-            ("learningrate: 0.1", "learningrate", "0.1", .unknownField),
-            ("lr: {a: 1}", "lr", "{a: 1}", .unknownField),
-            ("learningRate: fast", "learningRate", "fast", .invalidValue),
-            ("learningRate: -1", "learningRate", "-1", .invalidValue),
-            ("learningRate: .nan", "learningRate", ".nan", .invalidValue),
-            ("envsPerActor: 0", "envsPerActor", "0", .invalidValue),
-            ("envsPerActor: 1.5", "envsPerActor", "1.5", .invalidValue),
-            ("hiddenSizes: 64", "hiddenSizes", "64", .invalidValue),
-            ("hiddenSizes: [64, x]", "hiddenSizes", "[64, x]", .invalidValue),
-            ("activation: sigmoid", "activation", "sigmoid", .invalidValue),
-            ("env: null", "env", "null", .invalidValue),
-            ("targetReturn: {a: 1}", "targetReturn", "{a: 1}", .invalidValue),
-            ("maxSeconds: yes", "maxSeconds", "yes", .invalidValue),
+        let cases: [(yaml: String, field: String, value: String, code: ShoalRuntimeError.Code)] = [
+            ("learningrate: 0.1", "learningrate", "0.1", .unknownConfigField),
+            ("lr: {a: 1}", "lr", "{a: 1}", .unknownConfigField),
+            ("learningRate: fast", "learningRate", "fast", .invalidConfigValue),
+            ("learningRate: -1", "learningRate", "-1", .invalidConfigValue),
+            ("learningRate: .nan", "learningRate", ".nan", .invalidConfigValue),
+            ("envsPerActor: 0", "envsPerActor", "0", .invalidConfigValue),
+            ("envsPerActor: 1.5", "envsPerActor", "1.5", .invalidConfigValue),
+            ("hiddenSizes: 64", "hiddenSizes", "64", .invalidConfigValue),
+            ("hiddenSizes: [64, x]", "hiddenSizes", "[64, x]", .invalidConfigValue),
+            ("activation: sigmoid", "activation", "sigmoid", .invalidConfigValue),
+            ("env: null", "env", "null", .invalidConfigValue),
+            ("targetReturn: {a: 1}", "targetReturn", "{a: 1}", .invalidConfigValue),
+            ("maxSeconds: yes", "maxSeconds", "yes", .invalidConfigValue),
         ]
         for (yaml, field, value, code) in cases {
             // The bad line is the third, after two good ones.
             let text = "seed: 3\nname: test\n\(yaml)\n"
             XCTAssertThrowsError(try TrainingConfig(yaml: text, source: "bad.yaml"), yaml) { error in
-                guard let error = error as? ConfigError else { return XCTFail("\(error)") }
+                guard let error = error as? ShoalRuntimeError else { return XCTFail("\(error)") }
                 XCTAssertEqual(error.code, code, yaml)
-                XCTAssertEqual(error.field, field, yaml)
+                XCTAssertEqual(error.subject, field, yaml)
                 XCTAssertEqual(error.value, value, yaml)
                 XCTAssertTrue(error.description.contains(field), error.description)
                 XCTAssertTrue(error.description.contains("bad.yaml:3"), error.description)
@@ -71,9 +71,9 @@ final class ConfigFileTests: XCTestCase {
 
     func testDuplicateFieldsAreRejected() {
         XCTAssertThrowsError(try TrainingConfig(yaml: "seed: 1\nname: x\nseed: 2\n", source: "twice.yaml")) { error in
-            guard let error = error as? ConfigError else { return XCTFail("\(error)") }
-            XCTAssertEqual(error.code, .unreadableFile)
-            XCTAssertEqual(error.field, "twice.yaml")
+            guard let error = error as? ShoalRuntimeError else { return XCTFail("\(error)") }
+            XCTAssertEqual(error.code, .unreadableConfig)
+            XCTAssertEqual(error.subject, "twice.yaml")
             XCTAssertTrue(error.description.contains("'seed'"), error.description)
         }
     }
@@ -82,14 +82,14 @@ final class ConfigFileTests: XCTestCase {
         let cases = ["- a list\n- not a mapping\n", "learningRate: [1, 2\n", "just text\n"]
         for text in cases {
             XCTAssertThrowsError(try TrainingConfig(yaml: text, source: "odd.yaml"), text) { error in
-                XCTAssertEqual((error as? ConfigError)?.code, .unreadableFile, text)
-                XCTAssertEqual((error as? ConfigError)?.field, "odd.yaml", text)
+                XCTAssertEqual((error as? ShoalRuntimeError)?.code, .unreadableConfig, text)
+                XCTAssertEqual((error as? ShoalRuntimeError)?.subject, "odd.yaml", text)
             }
         }
         let missing = NSTemporaryDirectory() + "/no-such-config-\(UUID()).yaml"
         XCTAssertThrowsError(try TrainingConfig.load(contentsOf: missing)) { error in
-            XCTAssertEqual((error as? ConfigError)?.code, .unreadableFile)
-            XCTAssertEqual((error as? ConfigError)?.field, missing)
+            XCTAssertEqual((error as? ShoalRuntimeError)?.code, .unreadableConfig)
+            XCTAssertEqual((error as? ShoalRuntimeError)?.subject, missing)
         }
     }
 

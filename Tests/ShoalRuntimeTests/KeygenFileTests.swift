@@ -31,7 +31,7 @@ final class KeygenFileTests: XCTestCase {
         let first = try CurveKeyFiles.generate(name: "actor", directory: directory)
         try FileManager.default.removeItem(atPath: "\(directory)/actor.key")
         XCTAssertThrowsError(try CurveKeyFiles.generate(name: "actor", directory: directory)) { error in
-            XCTAssertEqual((error as? SecurityError)?.code, .keyFileExists)
+            XCTAssertEqual((error as? ShoalRuntimeError)?.code, .keyFileExists)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: "\(directory)/actor.key"), "wrote half a pair")
         XCTAssertEqual(try CurveKeyFiles.readPublicKey("\(directory)/actor.pub"), first.publicKey)
@@ -51,10 +51,10 @@ final class KeygenFileTests: XCTestCase {
 
         try "not a key\n".write(toFile: listFile, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try CurveKeyFiles.readAllowList(listFile)) { error in
-            XCTAssertEqual((error as? SecurityError)?.code, .badKeyFile)
+            XCTAssertEqual((error as? ShoalRuntimeError)?.code, .badKeyFile)
         }
         XCTAssertThrowsError(try CurveKeyFiles.readAllowList("\(directory)/missing")) { error in
-            XCTAssertEqual((error as? SecurityError)?.code, .badKeyFile)
+            XCTAssertEqual((error as? ShoalRuntimeError)?.code, .notFound)
         }
     }
 }

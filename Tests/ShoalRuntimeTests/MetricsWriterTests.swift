@@ -97,7 +97,7 @@ final class MetricsWriterTests: XCTestCase {
 
     func testReadingAMissingFileSaysNotFound() {
         XCTAssertThrowsError(try MetricsFile.records(at: path)) { error in
-            XCTAssertEqual((error as? RunError)?.code, .notFound)
+            XCTAssertEqual((error as? ShoalRuntimeError)?.code, .notFound)
         }
     }
 }

@@ -52,7 +52,7 @@ final class RunDirectoryTests: XCTestCase {
         XCTAssertEqual(reopened, run)
         XCTAssertTrue(isDirectory(run.logsPath))
         XCTAssertThrowsError(try RunDirectory.open(base + "/no-such-run")) { error in
-            XCTAssertEqual((error as? RunError)?.code, .notFound)
+            XCTAssertEqual((error as? ShoalRuntimeError)?.code, .notFound)
         }
     }
 
@@ -107,11 +107,11 @@ final class RunDirectoryTests: XCTestCase {
     func testMissingAndGarbledStatusFilesAreTold() throws {
         let run = try RunDirectory.create(for: TrainingConfig(), under: base)
         XCTAssertThrowsError(try RunStatus.read(from: run.statusPath)) { error in
-            XCTAssertEqual((error as? RunError)?.code, .notFound)
+            XCTAssertEqual((error as? ShoalRuntimeError)?.code, .notFound)
         }
         try Data("{\"runID\": \"x\", \"state\": \"running\"".utf8).write(to: URL(fileURLWithPath: run.statusPath))
         XCTAssertThrowsError(try RunStatus.read(from: run.statusPath)) { error in
-            XCTAssertEqual((error as? RunError)?.code, .garbled)
+            XCTAssertEqual((error as? ShoalRuntimeError)?.code, .garbled)
             XCTAssertTrue("\(error)".contains(run.statusPath), "\(error)")
         }
     }

@@ -7,10 +7,10 @@ final class SecurityRequirementTests: XCTestCase {
     func testLibZMQOlderThan433IsRefusedWithAMessageNamingBothVersions() {
         for old in [ZMQVersion(4, 3, 2), ZMQVersion(4, 2, 9), ZMQVersion(3, 9, 99)] {
             XCTAssertThrowsError(try LibZMQRequirement.check(old), "\(old)") { error in
-                let error = error as? SecurityError
+                let error = error as? ShoalRuntimeError
                 XCTAssertEqual(error?.code, .libzmqTooOld)
-                XCTAssertTrue(error?.message.contains("libzmq \(old)") == true, error?.message ?? "")
-                XCTAssertTrue(error?.message.contains("4.3.3 or newer") == true, error?.message ?? "")
+                XCTAssertTrue(error?.description.contains("libzmq \(old)") == true, error?.description ?? "")
+                XCTAssertTrue(error?.description.contains("4.3.3 or newer") == true, error?.description ?? "")
             }
         }
     }

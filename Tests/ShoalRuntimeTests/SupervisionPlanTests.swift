@@ -42,14 +42,14 @@ final class SupervisionPlanTests: XCTestCase {
     }
 
     func testProblemsNameTheChildOrTheFile() {
-        let cases: [(String, SupervisionError.Code, String)] = [
-            ("children: [{name: x, role: janitor, command: [a]}]", .invalidSpec, "x"),
-            ("children: [{name: y, role: actor, command: []}]", .invalidSpec, "y"),
+        let cases: [(String, ShoalRuntimeError.Code, String)] = [
+            ("children: [{name: x, role: janitor, command: [a]}]", .invalidChildSpec, "x"),
+            ("children: [{name: y, role: actor, command: []}]", .invalidChildSpec, "y"),
             ("children: [{name: z, role: actor}]", .unreadablePlan, "plan.yaml"),
         ]
         for (text, code, subject) in cases {
             XCTAssertThrowsError(try SupervisionPlan.parse(text, source: "plan.yaml", runDirectory: "/tmp/r")) {
-                let error = $0 as? SupervisionError
+                let error = $0 as? ShoalRuntimeError
                 XCTAssertEqual(error?.code, code, text)
                 XCTAssertEqual(error?.subject, subject, text)
             }
@@ -68,7 +68,7 @@ final class SupervisionPlanTests: XCTestCase {
         let cases: [[ChildSpec]] = [[], [actor, actor], [actor, sameID], [badPolicy]]
         for specs in cases {
             XCTAssertThrowsError(try specs.validate(), "\(specs.map(\.name))") {
-                XCTAssertEqual(($0 as? SupervisionError)?.code, .invalidSpec)
+                XCTAssertEqual(($0 as? ShoalRuntimeError)?.code, .invalidChildSpec)
             }
         }
         XCTAssertNoThrow(try [actor].validate())

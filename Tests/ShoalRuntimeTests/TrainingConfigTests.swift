@@ -17,21 +17,21 @@ final class TrainingConfigTests: XCTestCase {
     }
 
     func testBadValuesNameTheField() {
-        let cases: [(String, String, ConfigError.Code)] = [
-            ("learningRate=fast", "learningRate", .invalidValue),
-            ("learningRate=-1", "learningRate", .invalidValue),
-            ("envsPerActor=0", "envsPerActor", .invalidValue),
-            ("env=Pong-v5", "env", .invalidValue),
-            ("activation=sigmoid", "activation", .invalidValue),
-            ("learningrate=0.1", "learningrate", .unknownField),
-            ("hiddenSizes=[64,-1]", "hiddenSizes", .invalidValue),
-            ("envsPerActor=1.5", "envsPerActor", .invalidValue),
-            ("seed=-3", "seed", .invalidValue),
+        let cases: [(String, String, ShoalRuntimeError.Code)] = [
+            ("learningRate=fast", "learningRate", .invalidConfigValue),
+            ("learningRate=-1", "learningRate", .invalidConfigValue),
+            ("envsPerActor=0", "envsPerActor", .invalidConfigValue),
+            ("env=Pong-v5", "env", .invalidConfigValue),
+            ("activation=sigmoid", "activation", .invalidConfigValue),
+            ("learningrate=0.1", "learningrate", .unknownConfigField),
+            ("hiddenSizes=[64,-1]", "hiddenSizes", .invalidConfigValue),
+            ("envsPerActor=1.5", "envsPerActor", .invalidConfigValue),
+            ("seed=-3", "seed", .invalidConfigValue),
         ]
         for (override, field, code) in cases {
             XCTAssertThrowsError(try TrainingConfig().applying(overrides: [override]), override) { error in
-                guard let error = error as? ConfigError else { return XCTFail("\(error)") }
-                XCTAssertEqual(error.field, field, override)
+                guard let error = error as? ShoalRuntimeError else { return XCTFail("\(error)") }
+                XCTAssertEqual(error.subject, field, override)
                 XCTAssertEqual(error.code, code, override)
                 XCTAssertTrue(error.description.contains(field), error.description)
             }

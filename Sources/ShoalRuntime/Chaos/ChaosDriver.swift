@@ -27,10 +27,11 @@ public struct ChaosDriver {
         if name == "supervisor" { return status.supervisorPID }
         guard let process = status.processes.first(where: { $0.name == name }) else {
             let names = ["supervisor"] + status.processes.map(\.name)
-            throw ChaosError(description: "no process '\(name)' in this run; processes: \(names.joined(separator: ", "))")
+            throw ShoalRuntimeError(.noSuchProcess, subject: name,
+                                    reason: "processes: \(names.joined(separator: ", "))")
         }
         guard let pid = process.pid else {
-            throw ChaosError(description: "'\(name)' is not running now (state: \(process.state.rawValue))")
+            throw ShoalRuntimeError(.processNotRunning, subject: name, reason: "state: \(process.state.rawValue)")
         }
         return pid
     }
@@ -50,13 +51,9 @@ public struct ChaosDriver {
         case .resume: SIGCONT
         }
         guard Foundation.kill(pid, signal) == 0 else {
-            throw ChaosError(description: "cannot signal \(name) (pid \(pid)): \(String(cString: strerror(errno)))")
+            throw ShoalRuntimeError(.cannotSignal, subject: name,
+                                    reason: "cannot signal \(name) (pid \(pid)): \(String(cString: strerror(errno)))")
         }
         return pid
     }
-}
-
-/// A fault that could not be injected, with the reason.
-public struct ChaosError: Error, CustomStringConvertible {
-    public let description: String
 }

@@ -2,17 +2,18 @@ import Foundation
 
 extension TrainingConfig {
     /// Applies `key=value` overrides (keys are field names); the value is read as the field's type.
-    public func applying(overrides: [String]) throws(ConfigError) -> TrainingConfig {
+    public func applying(overrides: [String]) throws(ShoalRuntimeError) -> TrainingConfig {
         var fields = try jsonObject()
         for override in overrides {
             guard let separator = override.firstIndex(of: "=") else {
-                throw ConfigError(.invalidValue, field: override, value: "", reason: "overrides are written key=value")
+                throw ShoalRuntimeError(.invalidConfigValue, subject: override,
+                                        reason: "overrides are written key=value")
             }
             let key = String(override[..<separator])
             let text = String(override[override.index(after: separator)...])
             guard fields.keys.contains(key) || Self.optionalKeys.contains(key) else {
-                throw ConfigError(.unknownField, field: key, value: text,
-                                  reason: "known fields: \(Self.allKeys.joined(separator: ", "))")
+                throw ShoalRuntimeError(.unknownConfigField, subject: key, value: text,
+                                        reason: "known fields: \(Self.allKeys.joined(separator: ", "))")
             }
             fields[key] = Self.parse(text)
         }
@@ -20,10 +21,10 @@ extension TrainingConfig {
     }
 
     /// Decodes a config from a dictionary of field values, naming the field at fault on failure.
-    static func decode(_ fields: [String: Any]) throws(ConfigError) -> TrainingConfig {
+    static func decode(_ fields: [String: Any]) throws(ShoalRuntimeError) -> TrainingConfig {
         if let unknown = fields.keys.sorted().first(where: { !allKeys.contains($0) }) {
-            throw ConfigError(.unknownField, field: unknown, value: "\(fields[unknown] ?? "")",
-                              reason: "known fields: \(allKeys.joined(separator: ", "))")
+            throw ShoalRuntimeError(.unknownConfigField, subject: unknown, value: "\(fields[unknown] ?? "")",
+                                    reason: "known fields: \(allKeys.joined(separator: ", "))")
         }
         let config: TrainingConfig
         do {
@@ -32,10 +33,10 @@ extension TrainingConfig {
             // Foundation cannot always say which key failed (a fraction for an integer field reports no coding
             // path), so find the field by decoding the defaults with one field of `fields` at a time.
             if let field = error.field ?? culprit(in: fields) {
-                throw ConfigError(.invalidValue, field: field, value: "\(fields[field] ?? "")",
-                                  reason: error.field == nil ? Self.unlocatedReason : error.reason)
+                throw ShoalRuntimeError(.invalidConfigValue, subject: field, value: "\(fields[field] ?? "")",
+                                        reason: error.field == nil ? Self.unlocatedReason : error.reason)
             }
-            throw ConfigError(.invalidValue, field: "?", value: "", reason: error.reason)
+            throw ShoalRuntimeError(.invalidConfigValue, subject: "?", reason: error.reason)
         }
         try config.validate()
         return config
@@ -78,12 +79,13 @@ extension TrainingConfig {
     }
 
     /// The config as a JSON-style dictionary.
-    func jsonObject() throws(ConfigError) -> [String: Any] {
+    func jsonObject() throws(ShoalRuntimeError) -> [String: Any] {
         do {
             let data = try JSONEncoder().encode(self)
             return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
         } catch {
-            throw ConfigError(.invalidValue, field: "?", value: "", reason: "cannot encode config: \(error)")
+            throw ShoalRuntimeError(.invalidConfigValue, subject: "?",
+                                    reason: "cannot encode config: \(error)")
         }
     }
 

@@ -2,9 +2,10 @@ import ShoalEnvs
 
 extension TrainingConfig {
     /// Checks values a decoder cannot: ranges and the environment id.
-    public func validate() throws(ConfigError) {
-        func require(_ condition: Bool, _ field: String, _ value: Any, _ reason: String) throws(ConfigError) {
-            if !condition { throw ConfigError(.invalidValue, field: field, value: "\(value)", reason: reason) }
+    public func validate() throws(ShoalRuntimeError) {
+        func require(_ condition: Bool, _ field: String, _ value: Any, _ reason: String) throws(ShoalRuntimeError) {
+            if !condition { throw ShoalRuntimeError(.invalidConfigValue, subject: field, value: "\(value)",
+                                                    reason: reason) }
         }
         let known = EnvironmentRegistry.builtIn.ids
         try require(known.contains(env), "env", env, "known environments: \(known.joined(separator: ", "))")

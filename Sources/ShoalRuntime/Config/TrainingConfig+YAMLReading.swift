@@ -3,30 +3,31 @@ import Yams
 
 extension TrainingConfig {
     /// Reads a YAML config file: a mapping of field names to values; fields it leaves out keep their defaults.
-    public static func load(contentsOf path: String) throws(ConfigError) -> TrainingConfig {
+    public static func load(contentsOf path: String) throws(ShoalRuntimeError) -> TrainingConfig {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigError(.unreadableFile, field: path, value: "", reason: error.localizedDescription)
+            throw ShoalRuntimeError(.unreadableConfig, subject: path, reason: error.localizedDescription)
         }
         return try TrainingConfig(yaml: text, source: path)
     }
 
     /// Parses YAML config text; `source` names the text (usually its file path) in error messages.
-    public init(yaml text: String, source: String = "config") throws(ConfigError) {
+    public init(yaml text: String, source: String = "config") throws(ShoalRuntimeError) {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            throw ConfigError(.unreadableFile, field: source, value: "", reason: "not valid YAML: \(error)")
+            throw ShoalRuntimeError(.unreadableConfig, subject: source, reason: "not valid YAML: \(error)")
         }
         var fields = try TrainingConfig().jsonObject()
         var written: [String: (text: String, line: Int?)] = [:]
         if let root {
             guard let mapping = root.mapping else {
-                throw ConfigError(.unreadableFile, field: source, value: "",
-                                  reason: "expected a mapping of field names to values, like 'learningRate: 3e-4'")
+                throw ShoalRuntimeError(
+                    .unreadableConfig, subject: source,
+                    reason: "expected a mapping of field names to values, like 'learningRate: 3e-4'")
             }
             for (keyNode, valueNode) in mapping {
                 let key = keyNode.scalar?.string ?? Self.describe(keyNode)
@@ -37,19 +38,20 @@ extension TrainingConfig {
                     fields[key] = shown  // left for decode(_:), which rejects it listing the known fields
                     continue
                 }
-                do throws(ConfigError) {
+                do throws(ShoalRuntimeError) {
                     fields[key] = try Self.jsonValue(of: valueNode, field: key)
                 } catch {
                     throw error.located(in: source, line: line)
                 }
             }
         }
-        do throws(ConfigError) {
+        do throws(ShoalRuntimeError) {
             self = try Self.decode(fields)
         } catch {
             // Report the value as the file wrote it, and where, rather than as the decoder saw it.
-            let origin = written[error.field]
-            throw ConfigError(error.code, field: error.field, value: origin?.text ?? error.value, reason: error.reason)
+            let origin = written[error.subject]
+            throw ShoalRuntimeError(error.code, subject: error.subject, value: origin?.text ?? error.value,
+                                    reason: error.reason)
                 .located(in: source, line: origin?.line)
         }
     }
@@ -82,7 +84,7 @@ extension TrainingConfig {
     }
 
     /// A YAML value as the JSON-style value `decode(_:)` expects.
-    private static func jsonValue(of node: Node, field: String) throws(ConfigError) -> Any {
+    private static func jsonValue(of node: Node, field: String) throws(ShoalRuntimeError) -> Any {
         switch node {
         case .scalar(let scalar):
             let value = node.any
@@ -93,7 +95,8 @@ extension TrainingConfig {
                 return scalar.string
             case let number as Double where integerKeys.contains(field) && number != number.rounded():
                 // Checked here because JSONDecoder reports a fraction for an integer without naming the field.
-                throw ConfigError(.invalidValue, field: field, value: scalar.string, reason: "expected an integer")
+                throw ShoalRuntimeError(.invalidConfigValue, subject: field, value: scalar.string,
+                                        reason: "expected an integer")
             case is Int, is Double, is Bool, is NSNull, is String:
                 if value is String, node.tag.rawValue == Tag.Name.int.rawValue,
                    let large = UInt64.construct(from: scalar)
@@ -111,16 +114,16 @@ extension TrainingConfig {
             }
             return elements
         case .mapping, .alias:
-            throw ConfigError(.invalidValue, field: field, value: describe(node),
-                              reason: "expected a single value or a list, not a nested mapping")
+            throw ShoalRuntimeError(.invalidConfigValue, subject: field, value: describe(node),
+                                    reason: "expected a single value or a list, not a nested mapping")
         }
     }
 }
 
-extension ConfigError {
+extension ShoalRuntimeError {
     /// The same error with the file and line it came from appended to the reason.
-    func located(in source: String, line: Int?) -> ConfigError {
+    func located(in source: String, line: Int?) -> ShoalRuntimeError {
         let place = line.map { "\(source):\($0)" } ?? source
-        return ConfigError(code, field: field, value: value, reason: "\(reason) (at \(place))")
+        return ShoalRuntimeError(code, subject: subject, value: value, reason: "\(reason) (at \(place))")
     }
 }

@@ -19,11 +19,11 @@ public final class MetricsWriter: Sendable {
     private let descriptor: Mutex<Int32>
 
     /// Opens `path` for appending, creating it if needed; a resumed run continues the same file.
-    public init(path: String) throws(RunError) {
+    public init(path: String) throws(ShoalRuntimeError) {
         self.path = path
         let opened = Glibc.open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard opened >= 0 else {
-            throw RunError(.cannotCreate, path: path, reason: String(cString: strerror(errno)))
+            throw ShoalRuntimeError(.cannotCreate, subject: path, reason: String(cString: strerror(errno)))
         }
         descriptor = Mutex(opened)
         // A crash may have cut the last line short: start on a fresh line so that the next record stays whole.
@@ -42,7 +42,7 @@ public final class MetricsWriter: Sendable {
     /// Appends one record. `values` maps metric names (`charts/sps`, `losses/policy`, `lag/...`, `queue/...`) to
     /// values; the names `time` and `step` are taken by the record itself.
     public func record(_ values: [String: Double], step: Int, time: Double = Date().timeIntervalSince1970)
-        throws(RunError)
+        throws(ShoalRuntimeError)
     {
         precondition(values["time"] == nil && values["step"] == nil, "'time' and 'step' are not metric names")
         var line = "{\"time\": \(Self.json(time)), \"step\": \(step)"
@@ -61,7 +61,7 @@ public final class MetricsWriter: Sendable {
         }
     }
 
-    private func append(_ bytes: [UInt8]) throws(RunError) {
+    private func append(_ bytes: [UInt8]) throws(ShoalRuntimeError) {
         let failure: Int32? = descriptor.withLock { descriptor in
             precondition(descriptor >= 0, "MetricsWriter used after close()")
             var offset = 0
@@ -76,7 +76,7 @@ public final class MetricsWriter: Sendable {
             return nil
         }
         if let failure {
-            throw RunError(.inputOutput, path: path, reason: String(cString: strerror(failure)))
+            throw ShoalRuntimeError(.inputOutput, subject: path, reason: String(cString: strerror(failure)))
         }
     }
 

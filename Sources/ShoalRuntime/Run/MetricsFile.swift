@@ -20,13 +20,14 @@ public struct MetricsRecord: Sendable, Equatable {
 public enum MetricsFile {
     /// Every record in the file, in order. Lines that are not a whole record are skipped: after a crash the last
     /// line may be cut short.
-    public static func records(at path: String) throws(RunError) -> [MetricsRecord] {
+    public static func records(at path: String) throws(ShoalRuntimeError) -> [MetricsRecord] {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             let exists = FileManager.default.fileExists(atPath: path)
-            throw RunError(exists ? .inputOutput : .notFound, path: path, reason: error.localizedDescription)
+            throw ShoalRuntimeError(exists ? .inputOutput : .notFound, subject: path,
+                                    reason: error.localizedDescription)
         }
         return data.split(separator: UInt8(ascii: "\n")).compactMap { record(Data($0)) }
     }

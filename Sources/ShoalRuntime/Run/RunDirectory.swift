@@ -25,12 +25,12 @@ public struct RunDirectory: Sendable, Equatable {
     /// started in the same second with the same env, name and seed gets a `-2`, `-3`... suffix.
     public static func create(
         for config: TrainingConfig, under base: String = defaultBase, startedAt date: Date = Date()
-    ) throws(RunError) -> RunDirectory {
+    ) throws(ShoalRuntimeError) -> RunDirectory {
         let basePath = absolute(base)
         do {
             try FileManager.default.createDirectory(atPath: basePath, withIntermediateDirectories: true)
         } catch {
-            throw RunError(.cannotCreate, path: basePath, reason: error.localizedDescription)
+            throw ShoalRuntimeError(.cannotCreate, subject: basePath, reason: error.localizedDescription)
         }
         let stem = name(for: config, startedAt: date)
         for attempt in 1...1_000 {
@@ -42,18 +42,20 @@ public struct RunDirectory: Sendable, Equatable {
                 return directory
             }
             guard errno == EEXIST else {
-                throw RunError(.cannotCreate, path: candidate, reason: String(cString: strerror(errno)))
+                throw ShoalRuntimeError(.cannotCreate, subject: candidate, reason: String(cString: strerror(errno)))
             }
         }
-        throw RunError(.cannotCreate, path: "\(basePath)/\(stem)", reason: "too many runs with this name this second")
+        throw ShoalRuntimeError(.cannotCreate, subject: "\(basePath)/\(stem)",
+                                reason: "too many runs with this name this second")
     }
 
     /// Opens an existing run directory (to resume it or read its files), recreating logs/ and checkpoints/ if absent.
-    public static func open(_ path: String) throws(RunError) -> RunDirectory {
+    public static func open(_ path: String) throws(ShoalRuntimeError) -> RunDirectory {
         let resolved = absolute(path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw RunError(.notFound, path: resolved, reason: "not a run directory (expected \(defaultBase)/<run id>/)")
+            throw ShoalRuntimeError(.notFound, subject: resolved,
+                                    reason: "not a run directory (expected \(defaultBase)/<run id>/)")
         }
         let directory = RunDirectory(path: resolved)
         try directory.createSubdirectories()
@@ -103,26 +105,26 @@ public struct RunDirectory: Sendable, Equatable {
     }
 
     /// Writes the resolved config atomically.
-    public func writeConfig(_ config: TrainingConfig) throws(RunError) {
+    public func writeConfig(_ config: TrainingConfig) throws(ShoalRuntimeError) {
         let text = "# Resolved config of run \(runID).\n" + config.yamlText()
         do {
             try AtomicFile.replace(configPath, with: Array(text.utf8))
         } catch {
-            throw RunError(.inputOutput, path: configPath, reason: "\(error)")
+            throw ShoalRuntimeError(.inputOutput, subject: configPath, reason: "\(error)")
         }
     }
 
     /// Reads the resolved config back (for --resume).
-    public func readConfig() throws(ConfigError) -> TrainingConfig {
+    public func readConfig() throws(ShoalRuntimeError) -> TrainingConfig {
         try TrainingConfig.load(contentsOf: configPath)
     }
 
-    private func createSubdirectories() throws(RunError) {
+    private func createSubdirectories() throws(ShoalRuntimeError) {
         for subdirectory in [logsPath, checkpointsPath] {
             do {
                 try FileManager.default.createDirectory(atPath: subdirectory, withIntermediateDirectories: true)
             } catch {
-                throw RunError(.cannotCreate, path: subdirectory, reason: error.localizedDescription)
+                throw ShoalRuntimeError(.cannotCreate, subject: subdirectory, reason: error.localizedDescription)
             }
         }
     }

@@ -3,32 +3,33 @@ import ShoalCore
 
 extension RunStatus {
     /// Reads and decodes a status file.
-    public static func read(from path: String) throws(RunError) -> RunStatus {
+    public static func read(from path: String) throws(ShoalRuntimeError) -> RunStatus {
         try decode(readStatusBytes(at: path), from: path)
     }
 
     /// Decodes status.json content; `path` names it in errors.
-    public static func decode(_ data: Data, from path: String) throws(RunError) -> RunStatus {
+    public static func decode(_ data: Data, from path: String) throws(ShoalRuntimeError) -> RunStatus {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
             return try decoder.decode(RunStatus.self, from: data)
         } catch {
-            throw RunError(.garbled, path: path, reason: "not a status file this shoal understands (\(error))")
+            throw ShoalRuntimeError(.garbled, subject: path,
+                                    reason: "not a status file this shoal understands (\(error))")
         }
     }
 
     /// The raw bytes of a status file, with a missing file reported as `.notFound`.
-    public static func readStatusBytes(at path: String) throws(RunError) -> Data {
+    public static func readStatusBytes(at path: String) throws(ShoalRuntimeError) -> Data {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw RunError(.notFound, path: path,
-                           reason: "no status yet: the run has not started, or this is not a run directory")
+            throw ShoalRuntimeError(.notFound, subject: path,
+                                    reason: "no status yet: the run has not started, or this is not a run directory")
         }
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw RunError(.inputOutput, path: path, reason: error.localizedDescription)
+            throw ShoalRuntimeError(.inputOutput, subject: path, reason: error.localizedDescription)
         }
     }
 
@@ -44,11 +45,11 @@ extension RunStatus {
     }
 
     /// Replaces the status file atomically, so that `shoal status` never reads half a file.
-    public func write(to path: String) throws(RunError) {
+    public func write(to path: String) throws(ShoalRuntimeError) {
         do {
             try AtomicFile.replace(path, with: Array(jsonData()))
         } catch {
-            throw RunError(.inputOutput, path: path, reason: "\(error)")
+            throw ShoalRuntimeError(.inputOutput, subject: path, reason: "\(error)")
         }
     }
 }

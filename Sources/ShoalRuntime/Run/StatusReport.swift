@@ -48,18 +48,18 @@ public enum StatusReport {
     /// then the accounting of the whole run from their merged ledgers. Fails, naming the file, on a status of
     /// another run or without a ledger (written by an older version).
     public static func render(hosts: [(path: String, status: RunStatus, supervisorAlive: Bool?)], now: Double)
-        throws(RunError) -> String
+        throws(ShoalRuntimeError) -> String
     {
         guard let first = hosts.first else { return "" }
         var ledger = RolloutLedger()
         for host in hosts {
             guard host.status.runID == first.status.runID else {
-                throw RunError(.incompatible, path: host.path,
-                               reason: "it is run '\(host.status.runID)''s status, not run '\(first.status.runID)''s")
+                throw ShoalRuntimeError(.incompatible, subject: host.path,
+                                        reason: "it is of run '\(host.status.runID)', not '\(first.status.runID)'")
             }
             guard let hostLedger = host.status.ledger else {
-                throw RunError(.incompatible, path: host.path,
-                               reason: "it has no rollout ledger (written by an older shoal): cannot merge it")
+                throw ShoalRuntimeError(.incompatible, subject: host.path,
+                                        reason: "it has no rollout ledger (written by an older shoal): cannot merge it")
             }
             ledger.merge(hostLedger)
         }

@@ -7,12 +7,12 @@ public enum LibZMQRequirement {
     public static let minimum = ZMQVersion(4, 3, 3)
 
     /// Throws `.libzmqTooOld` with a message naming both versions if `version` is older than `minimum`.
-    public static func check(_ version: ZMQVersion = zmqVersion()) throws(SecurityError) {
+    public static func check(_ version: ZMQVersion = zmqVersion()) throws(ShoalRuntimeError) {
         guard version < minimum else { return }
-        throw SecurityError(
-            .libzmqTooOld,
-            "libzmq \(version) is too old: Shoal needs libzmq \(minimum) or newer, which fixes security bugs that "
-                + "unauthenticated peers can trigger; install a newer libzmq (e.g. libzmq5 from your distribution's "
-                + "updates or zeromq.org) and restart")
+        throw ShoalRuntimeError(
+            .libzmqTooOld, subject: "\(version)",
+            reason: "libzmq \(version) is too old: Shoal needs libzmq \(minimum) or newer, which fixes security bugs "
+                + "that unauthenticated peers can trigger; install a newer libzmq (e.g. libzmq5 from your "
+                + "distribution's updates or zeromq.org) and restart")
     }
 }

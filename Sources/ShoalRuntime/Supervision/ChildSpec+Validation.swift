@@ -1,8 +1,8 @@
 extension ChildSpec {
-    /// Throws `.invalidSpec` naming the first field that cannot work.
-    func validate() throws(SupervisionError) {
-        func fail(_ reason: String) -> SupervisionError {
-            SupervisionError(.invalidSpec, subject: name, reason: reason)
+    /// Throws `.invalidChildSpec` naming the first field that cannot work.
+    func validate() throws(ShoalRuntimeError) {
+        func fail(_ reason: String) -> ShoalRuntimeError {
+            ShoalRuntimeError(.invalidChildSpec, subject: name, reason: reason)
         }
         guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
             throw fail("the name must be non-empty and usable as a file name")
@@ -24,20 +24,22 @@ extension ChildSpec {
 }
 
 extension Array where Element == ChildSpec {
-    /// Throws `.invalidSpec` for an empty list, an invalid spec, or two children sharing a name or a role and id
+    /// Throws `.invalidChildSpec` for an empty list, an invalid spec, or two children sharing a name or a role and id
     /// (heartbeats are matched to children by role and id).
-    func validate() throws(SupervisionError) {
-        guard !isEmpty else { throw SupervisionError(.invalidSpec, subject: "-", reason: "no children to supervise") }
+    func validate() throws(ShoalRuntimeError) {
+        guard !isEmpty else { throw ShoalRuntimeError(.invalidChildSpec, subject: "-",
+                                                      reason: "no children to supervise") }
         var names: Set<String> = []
         var identities: Set<String> = []
         for spec in self {
             try spec.validate()
             guard names.insert(spec.name).inserted else {
-                throw SupervisionError(.invalidSpec, subject: spec.name, reason: "another child has the same name")
+                throw ShoalRuntimeError(.invalidChildSpec, subject: spec.name,
+                                        reason: "another child has the same name")
             }
             guard identities.insert("\(spec.role.rawValue) \(spec.id)").inserted else {
-                throw SupervisionError(
-                    .invalidSpec, subject: spec.name, reason: "another child is also \(spec.role.rawValue) \(spec.id)")
+                throw ShoalRuntimeError(.invalidChildSpec, subject: spec.name,
+                                        reason: "another child is also \(spec.role.rawValue) \(spec.id)")
             }
         }
     }

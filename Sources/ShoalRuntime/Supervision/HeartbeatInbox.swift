@@ -16,7 +16,7 @@ final class HeartbeatInbox {
     /// Binds `bindEndpoint` and accepts heartbeats of run `runID` only.
     init(
         context: ZMQContext, bindEndpoint: String, runID: String, logger: Logger = Logger(label: "shoal.supervisor")
-    ) throws(SupervisionError) {
+    ) throws(ShoalRuntimeError) {
         log = logger
         let limits = WireLimits(runID: runID)
         // Heartbeats are small; a frame past this size is garbage, and libzmq drops its sender before decoding.
@@ -26,7 +26,7 @@ final class HeartbeatInbox {
                 .pull, context: context,
                 options: SocketOptions(receiveHighWaterMark: 10_000, linger: .zero, maxMessageSize: maxHeartbeatBytes))
         } catch {
-            throw SupervisionError(.heartbeatSocket, subject: bindEndpoint, reason: error.description)
+            throw ShoalRuntimeError(.heartbeatSocket, subject: bindEndpoint, reason: error.description)
         }
         do throws(ZMQError) {
             try socket.bind(bindEndpoint)
@@ -35,7 +35,7 @@ final class HeartbeatInbox {
             endpoint = bound.replacingPrefix("tcp://0.0.0.0:", with: "tcp://127.0.0.1:")
         } catch {
             socket.close()
-            throw SupervisionError(.heartbeatSocket, subject: bindEndpoint, reason: error.description)
+            throw ShoalRuntimeError(.heartbeatSocket, subject: bindEndpoint, reason: error.description)
         }
         validator = MessageValidator(limits: limits)
     }

@@ -36,12 +36,12 @@ public struct SupervisionPlan: Sendable {
     public var children: [ChildSpec]
 
     /// Reads a plan file; `runDirectory` replaces the file's own when given.
-    public static func load(path: String, runDirectory: String? = nil) throws(SupervisionError) -> SupervisionPlan {
+    public static func load(path: String, runDirectory: String? = nil) throws(ShoalRuntimeError) -> SupervisionPlan {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw SupervisionError(.unreadablePlan, subject: path, reason: error.localizedDescription)
+            throw ShoalRuntimeError(.unreadablePlan, subject: path, reason: error.localizedDescription)
         }
         return try parse(text, source: path, runDirectory: runDirectory)
     }
@@ -49,15 +49,15 @@ public struct SupervisionPlan: Sendable {
     /// Parses plan text (`source` names it in errors); `runDirectory` replaces the plan's own when given.
     public static func parse(
         _ text: String, source: String = "plan", runDirectory: String? = nil
-    ) throws(SupervisionError) -> SupervisionPlan {
+    ) throws(ShoalRuntimeError) -> SupervisionPlan {
         let file: PlanFile
         do {
             file = try YAMLDecoder().decode(PlanFile.self, from: text)
         } catch {
-            throw SupervisionError(.unreadablePlan, subject: source, reason: "\(error)")
+            throw ShoalRuntimeError(.unreadablePlan, subject: source, reason: "\(error)")
         }
         guard let directory = runDirectory ?? file.runDirectory else {
-            throw SupervisionError(
+            throw ShoalRuntimeError(
                 .unreadablePlan, subject: source, reason: "no runDirectory in the plan and none given (--run-dir)")
         }
         let runID = file.runID ?? URL(fileURLWithPath: directory).lastPathComponent
@@ -68,7 +68,7 @@ public struct SupervisionPlan: Sendable {
         file.pollInterval.map { settings.pollInterval = .seconds($0) }
         file.statusInterval.map { settings.statusInterval = .seconds($0) }
         let restart = file.restart?.applied(to: .default) ?? .default
-        let children = try file.children.map { entry throws(SupervisionError) in
+        let children = try file.children.map { entry throws(ShoalRuntimeError) in
             try entry.spec(defaultRestart: restart)
         }
         return SupervisionPlan(settings: settings, children: children)
@@ -121,13 +121,13 @@ private struct ChildEntry: Decodable {
     var shutdownGrace: Double?
     var restart: RestartEntry?
 
-    func spec(defaultRestart: RestartPolicy) throws(SupervisionError) -> ChildSpec {
+    func spec(defaultRestart: RestartPolicy) throws(ShoalRuntimeError) -> ChildSpec {
         guard let role = ProcessRole(rawValue: role) else {
             let roles = ProcessRole.allCases.map(\.rawValue).joined(separator: ", ")
-            throw SupervisionError(.invalidSpec, subject: name, reason: "role '\(role)' is not one of \(roles)")
+            throw ShoalRuntimeError(.invalidChildSpec, subject: name, reason: "role '\(role)' is not one of \(roles)")
         }
         guard let executable = command.first else {
-            throw SupervisionError(.invalidSpec, subject: name, reason: "command is empty")
+            throw ShoalRuntimeError(.invalidChildSpec, subject: name, reason: "command is empty")
         }
         var spec = ChildSpec(
             name: name, role: role, id: id ?? 0, executable: executable, arguments: Array(command.dropFirst()),

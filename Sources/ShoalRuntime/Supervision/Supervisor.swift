@@ -44,7 +44,7 @@ public final class Supervisor {
     public init(
         settings: SupervisorSettings, children specs: [ChildSpec], shutdownRequest: ShutdownRequest = ShutdownRequest(),
         logger: Logger = Logger(label: "shoal.supervisor")
-    ) throws(SupervisionError) {
+    ) throws(ShoalRuntimeError) {
         try specs.validate()
         let children = specs.map { SupervisedChild(spec: $0, logPath: settings.logPath(for: $0)) }
         let directories = [settings.runDirectory] + children.map { ($0.logPath as NSString).deletingLastPathComponent }
@@ -52,14 +52,15 @@ public final class Supervisor {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw SupervisionError(.runDirectory, subject: directory, reason: "\(error.localizedDescription)")
+                throw ShoalRuntimeError(.cannotCreate, subject: directory, reason: "\(error.localizedDescription)")
             }
         }
         let context: ZMQContext
         do throws(ZMQError) {
             context = try ZMQContext()
         } catch {
-            throw SupervisionError(.heartbeatSocket, subject: settings.heartbeatBindEndpoint, reason: error.description)
+            throw ShoalRuntimeError(.heartbeatSocket, subject: settings.heartbeatBindEndpoint,
+                                    reason: error.description)
         }
         do {
             inbox = try HeartbeatInbox(
