@@ -56,17 +56,19 @@ final class MultiHostTests: XCTestCase {
         try hosts.setLink(1, up: true)
         let restored = Date()
         let actorLog = directory.appendingPathComponent("host-1/logs/actor-1.log")
-        try waitFor("the cut actor's rollouts acknowledged again", timeout: 30) {
-            log(actorLog).contains("learner reachable again")
+        let learnerLog = directory.appendingPathComponent("host-0/logs/learner.log")
+        // Each side's first sign of the other after the restore, as seconds since it.
+        var learnerHeard: Double?
+        var actorAcknowledged: Double?
+        try waitFor("the learner to hear from actor 1 and the actor's rollouts acknowledged again", timeout: 30) {
+            let now = Date().timeIntervalSince(restored)
+            if learnerHeard == nil && log(learnerLog).contains("actor heard from again") { learnerHeard = now }
+            if actorAcknowledged == nil && log(actorLog).contains("learner reachable again") { actorAcknowledged = now }
+            return learnerHeard != nil && actorAcknowledged != nil
         }
-        let recovery = Date().timeIntervalSince(restored)
-        let learnerLog = log(directory.appendingPathComponent("host-0/logs/learner.log"))
         XCTAssertTrue(log(actorLog).contains("no ack: reconnecting"), "the actor did not notice the cut")
-        XCTAssertTrue(learnerLog.contains("actor silent") && learnerLog.contains("actor=1"),
-                      "the learner did not notice actor 1 go silent: \(learnerLog)")
-        try waitFor("the learner to hear from actor 1 again", timeout: 10) {
-            log(directory.appendingPathComponent("host-0/logs/learner.log")).contains("actor heard from again")
-        }
+        XCTAssertTrue(log(learnerLog).contains("actor silent") && log(learnerLog).contains("actor=1"),
+                      "the learner did not notice actor 1 go silent: \(log(learnerLog))")
         XCTAssertLessThanOrEqual(largestOutbox, Double(4 * TrainingConfig().creditsPerActor),
                                  "the cut actor's outbox outgrew its credit")
         XCTAssertEqual(try hostStatus(1).processes.first?.restarts, 0, "the actor was restarted, not reconnected")
@@ -80,8 +82,10 @@ final class MultiHostTests: XCTestCase {
         let accounting = ledger.accounting
         XCTAssertTrue(accounting.addsUp, "the run's accounting does not add up: \(accounting)")
         XCTAssertGreaterThan(accounting.consumed, 0)
-        print("multi-host: link restored → actor's rollouts acknowledged again in \(String(format: "%.2f", recovery)) s;"
-              + " outbox at most \(Int(largestOutbox)) during the cut; accounting: \(accounting)")
+        print("multi-host: link restored → learner hears the actor again in "
+              + "\(String(format: "%.2f", learnerHeard ?? .nan)) s, the actor's rollouts are acknowledged again in "
+              + "\(String(format: "%.2f", actorAcknowledged ?? .nan)) s; outbox at most \(Int(largestOutbox)) during "
+              + "the cut; accounting: \(accounting)")
     }
 
     /// 50 ms delay and 5% loss on everything both actor hosts send: training still reaches its target.
