@@ -27,8 +27,9 @@ extension Array where Element == ChildSpec {
     /// Throws `.invalidChildSpec` for an empty list, an invalid spec, or two children sharing a name or a role and id
     /// (heartbeats are matched to children by role and id).
     func validate() throws(ShoalRuntimeError) {
-        guard !isEmpty else { throw ShoalRuntimeError(.invalidChildSpec, subject: "-",
-                                                      reason: "no children to supervise") }
+        guard !isEmpty else {
+            throw ShoalRuntimeError(.invalidChildSpec, subject: "-", reason: "no children to supervise")
+        }
         var names: Set<String> = []
         var identities: Set<String> = []
         for spec in self {

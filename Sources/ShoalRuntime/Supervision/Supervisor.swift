@@ -19,7 +19,8 @@ public final class Supervisor {
     /// child has that role and id) and "stale" (from an incarnation that is no longer current).
     public var ignoredHeartbeats: [String: Int] { inbox.rejected.merging(staleHeartbeats) { $0 + $1 } }
 
-    /// Called on the supervisor's thread with every heartbeat accepted from a current child incarnation.
+    /// Called on the supervisor's thread with every valid heartbeat of a child, including the last beats of an
+    /// incarnation that has ended since (they carry its final counts).
     public var onHeartbeat: (ChildSpec, Heartbeat) -> Void = { _, _ in }
     /// Called on the supervisor's thread when a child incarnation ends, with its incarnation number and exit.
     public var onExit: (ChildSpec, UInt32, ChildExit) -> Void = { _, _, _ in }
