@@ -16,8 +16,9 @@
 #   cpu2.example.org actors=8
 #
 # Environment: SSH (the ssh command, default `ssh -o BatchMode=yes -o ConnectTimeout=10`; tests put a local shim
-# here), SHOAL (the `shoal` binary on the hosts, default `shoal` on their PATH), SHOAL_CLUSTER_STATE (where this
-# machine keeps what it started, default ./shoal-cluster).
+# here), SHOAL (the `shoal` binary on the hosts, default `shoal` on their PATH), SHOAL_LOCAL (a `shoal` on this
+# machine, to merge the hosts' accounting in `status`; default SHOAL), SHOAL_CLUSTER_STATE (where this machine keeps
+# what it started, default ./shoal-cluster).
 set -euo pipefail
 
 usage() {
@@ -287,7 +288,25 @@ $(quote "$shoal_binary") status .
 if [ -s supervisor.exit ]; then echo "supervisor exited with status \$(cat supervisor.exit)"; fi
 EOF
     done < "$state/hosts"
+    whole_run_accounting
     [ $failures -eq 0 ]
+}
+
+# Prints the whole run's rollout accounting: each host's status.json copied here and merged by a local shoal
+# (SHOAL_LOCAL, else SHOAL if it runs here), which may be missing on this machine.
+whole_run_accounting() {
+    local copies="$state/status" index host dir count directories=()
+    local local_shoal=${SHOAL_LOCAL:-$shoal_binary}
+    command -v "$local_shoal" > /dev/null || {
+        echo "== whole run: no shoal on this machine to merge the hosts' accounting (set SHOAL_LOCAL)"; return 0; }
+    rm -rf "$copies"
+    while read -r index host dir count; do
+        mkdir -p "$copies/$index"
+        remote "$host" <<< "cat $(quote "$dir")/status.json" > "$copies/$index/status.json" 2> /dev/null \
+            && directories+=("$copies/$index")
+    done < "$state/hosts"
+    [ ${#directories[@]} -gt 0 ] || return 0
+    "$local_shoal" status "${directories[@]}" | sed -n '/^== whole run/,$p'
 }
 
 # Sends SIGTERM to the supervisor on HOST in DIR and waits up to $timeout seconds, then SIGKILL.
