@@ -220,6 +220,14 @@ wait_for_job_end() {
     echo "$state"
 }
 
+# Waits for job $1 to end (2 minutes at most) and fails unless it COMPLETED with exit code 0:0.
+expect_job_completed() {
+    local job=$1 state
+    state=$(wait_for_job_end "$job" 120)
+    [ "$state" = COMPLETED ] || fail "job $job is not COMPLETED: $state"
+    [ "$(job_field "$job" ExitCode)" = 0:0 ] || fail "job $job ended with exit code $(job_field "$job" ExitCode)"
+}
+
 # Makes $work/keys with a learner and an actor key pair (shoal keygen) and prints the directory.
 make_keys() {
     local role

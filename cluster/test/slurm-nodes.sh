@@ -89,9 +89,7 @@ sed 's/^maxEnvSteps:.*/maxEnvSteps: 100000/' "$root/configs/cartpole.yaml" > "$w
 keys=$(make_keys)
 # 2 actors per node: the learner's node runs 1 of them.
 job=$(SHOAL_KEYS=$keys ACTORS_PER_NODE=2 submit small --nodes=2)
-state=$(wait_for_job_end "$job" 120)
-[ "$state" = COMPLETED ] || fail "job $job is not COMPLETED: $state"
-[ "$(job_field "$job" ExitCode)" = 0:0 ] || fail "job $job ended with exit code $(job_field "$job" ExitCode)"
+expect_job_completed "$job"
 for index in 0 1; do
     grep -q "launch task StepId=$job.0 request" "$work/log/slurmd-${nodes[$index]}.log" \
         || fail "srun launched no task of step $job.0 on node ${nodes[$index]}"

@@ -23,9 +23,7 @@ sed 's/^maxEnvSteps:.*/maxEnvSteps: 5000/' "$root/configs/cartpole.yaml" > "$wor
 # With CURVE keys, as a cluster run should have. The learner's node runs ACTORS_PER_NODE − 1 = 2 actors.
 keys=$(make_keys)
 job=$(SHOAL_KEYS=$keys ACTORS_PER_NODE=3 submit small --nodes=1)
-state=$(wait_for_job_end "$job" 120)
-[ "$state" = COMPLETED ] || fail "job $job is not COMPLETED: $state"
-[ "$(job_field "$job" ExitCode)" = 0:0 ] || fail "job $job ended with exit code $(job_field "$job" ExitCode)"
+expect_job_completed "$job"
 grep -q "node 0 ($host): supervisor exited 0" "$work/job-$job.out" || fail "node 0's supervisor did not exit 0"
 
 run="$work/runs/shoal-slurm-$job"
