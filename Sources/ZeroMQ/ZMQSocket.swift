@@ -99,6 +99,13 @@ public final class ZMQSocket {
         zmq_close(handle.raw)
     }
 
+    /// Closes the socket with `linger` in place of the one it was opened with: for a last message sent just before
+    /// by a socket that otherwise drops what it holds when closed.
+    public func close(linger: Duration) {
+        try? openHandle?.setOption(.linger, linger.wholeMillisecondsRoundedUp)
+        close()
+    }
+
     deinit {
         assert(openHandle == nil, "ZMQSocket (\(kind)) released without close()")
         if let handle = openHandle {

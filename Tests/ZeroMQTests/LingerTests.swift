@@ -25,6 +25,23 @@ final class LingerTests: ZMQTestCase {
         XCTAssertLessThan(seconds, 0.2)
     }
 
+    func testClosingWithALingerSendsWhatASocketOpenedWithoutOneStillHolds() throws {
+        let endpoint = "ipc://\(NSTemporaryDirectory())/late-\(UUID().uuidString.prefix(8)).sock"
+        let context = try ZMQContext()
+        let push = try ZMQSocket(.push, context: context, options: SocketOptions(linger: .zero))
+        try push.connect(endpoint)
+        XCTAssertEqual(try push.send("last words".bytes, timeout: .seconds(1)), .sent)
+        push.close(linger: .seconds(5))
+        // The peer turns up only after the close; the message still reaches it.
+        let listener = try ZMQContext()
+        let pull = try ZMQSocket(.pull, context: listener, options: SocketOptions(linger: .zero))
+        try pull.bind(endpoint)
+        XCTAssertEqual(try pull.receive(timeout: .seconds(3)), "last words".bytes)
+        pull.close()
+        listener.close()
+        context.close()
+    }
+
     func testShutdownWakesAReceiveBlockedInAnotherThread() throws {
         let context = try ZMQContext()
         let endpoint = "inproc://blocked-\(UUID().uuidString.prefix(8))"

@@ -89,8 +89,10 @@ public final class ActorService {
 
     /// Acts until the learner ends the run or `shouldStop` returns true.
     public func run(shouldStop: () -> Bool = { TerminationSignals.stopRequested }) throws -> ActorOutcome {
-        defer { close() }
+        var leavingReason: String?
+        defer { close(sayingLeaving: leavingReason) }
         let outcome = try act(shouldStop: shouldStop)
+        leavingReason = outcome == .runFinished ? "the run is over" : "asked to stop"
         // A finished learner settled all it had before announcing the end: only acks already on the way remain.
         let grace: Duration = outcome == .runFinished ? .milliseconds(200) : .seconds(min(config.resendSeconds, 2))
         try awaitAcknowledgements(within: grace)
@@ -230,8 +232,15 @@ public final class ActorService {
                     resent: outbox.resent, rejected: rejected)
     }
 
-    private func close() {
-        learner.close()
+    /// Closes the sockets; given a reason, first tells the learner that this actor is leaving, so that it takes the
+    /// silence that follows for no fault (and a finished learner need not wait to tell this actor the run is over).
+    private func close(sayingLeaving reason: String?) {
+        if let reason {
+            learner.close(sendingFirst: WireMessage.control(Control(runID: runID, command: .leaving, reason: reason))
+                .encode())
+        } else {
+            learner.close()
+        }
         context.close()
     }
 }

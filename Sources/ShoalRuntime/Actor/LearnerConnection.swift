@@ -50,4 +50,11 @@ final class LearnerConnection {
         dealer.close()
         subscriber.close()
     }
+
+    /// Sends `lastWord` to the learner and closes both sockets, giving it `ShoalSockets.linger` to go out.
+    func close(sendingFirst lastWord: [UInt8]) {
+        _ = try? dealer.send(lastWord, timeout: .zero)
+        dealer.close(linger: ShoalSockets.linger)
+        subscriber.close()
+    }
 }

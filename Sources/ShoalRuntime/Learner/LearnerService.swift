@@ -147,15 +147,13 @@ public final class LearnerService {
                 break
             }
         }
+        if case .finished(let reason) = outcome { try tellActorsTheRunIsOver(reason) }
         sendAcks(to: intake.drainForShutdown())
         try saveCheckpoint()
         onMetrics(progress.envSteps, metrics(since: metricsMark))
         onReport(report())
         log.info("stopped", metadata: ["outcome": "\(outcome)", "version": "\(learner.version)",
                                          "env_steps": "\(progress.envSteps)"])
-        if case .finished(let reason) = outcome {
-            broadcast(.control(Control(runID: runID, command: .shutdown, reason: reason.rawValue)))
-        }
         return outcome
     }
 
@@ -187,10 +185,12 @@ public final class LearnerService {
         return try router.receiveMultipart(timeout: .zero)
     }
 
-    private func handle(_ parts: [[UInt8]]) {
+    /// Handles one message from the ROUTER; returns the actor it came from if it was one of this run's actors' own.
+    @discardableResult
+    private func handle(_ parts: [[UInt8]]) -> UInt32? {
         guard parts.count == 2 else {
             refuse(label: "bad_multipart", detail: "\(parts.count) frames, not the sender's identity and one frame")
-            return
+            return nil
         }
         let (identity, frame) = (parts[0], parts[1])
         let message: WireMessage
@@ -198,20 +198,20 @@ public final class LearnerService {
             message = try WireMessage.decode(frame)
         } catch {
             refuse(label: error.reason.label, detail: "\(error)")
-            return
+            return nil
         }
         do {
             try validator.validate(message)
         } catch {
             reject(message, from: identity, label: error.reason.label, detail: "\(error)")
-            return
+            return nil
         }
         switch message {
         case .rollout(let rollout):
             guard rollout.unrollLength == config.unrollLength else {
                 reject(message, from: identity, label: "unroll_length",
                        detail: "rollout has \(rollout.unrollLength) steps, this learner takes \(config.unrollLength)")
-                return
+                return nil
             }
             let source = RolloutIntake.source(of: rollout)
             route(source, to: identity)
@@ -219,11 +219,26 @@ public final class LearnerService {
             let countedBefore = intake.counters.duplicates
             sendAcks(to: intake.admit(rollout, learnerVersion: learner.version))
             if intake.counters.duplicates == countedBefore { progress.observe(rollout) }
+            return source.actorID
         case .weightsRequest(let request):
+            route(ActorIncarnation(actorID: request.actorID, incarnation: request.incarnation), to: identity)
             noteHeard(from: request.actorID)
             _ = try? router.send(parts: [identity, currentWeightsFrame], timeout: .zero)
+            return request.actorID
+        case .control(let control) where control.command == .leaving:
+            // The notice names no actor: it is the one that last spoke from this connection.
+            guard let source = routes.first(where: { $0.value == identity })?.key else {
+                log.debug("leaving notice from a connection no actor has spoken from", metadata: [
+                    "reason": "\(control.reason.prefix(100))"])
+                return nil
+            }
+            presence.left(source.actorID)
+            log.info("actor left", metadata: ["actor": "\(source.actorID)", "reason": "\(control.reason.prefix(100))"])
+            return source.actorID
         default:
-            refuse(label: "unexpected_\(message.kind.rawValue)", detail: "learners take rollouts and weights requests")
+            refuse(label: "unexpected_\(message.kind.rawValue)",
+                   detail: "learners take rollouts, weights requests and actors' leaving notices")
+            return nil
         }
     }
 
@@ -310,8 +325,32 @@ public final class LearnerService {
         _ = try? publisher.send(currentWeightsFrame, timeout: .zero)
     }
 
-    private func broadcast(_ message: WireMessage) {
-        _ = try? publisher.send(message.encode(), timeout: .zero)
+    // MARK: - Finishing
+
+    /// How long a finished learner goes on telling actors that the run is over, at most.
+    static let farewellTimeout = Duration.seconds(2)
+
+    /// Broadcasts the shutdown command, then answers every actor message that arrives with it (handling the message
+    /// as usual, so its rollouts are counted and acknowledged) until each actor heard from within the heartbeat
+    /// timeout has been told or has said it is leaving, or `farewellTimeout` has passed. The broadcast alone can be
+    /// lost: the weights PUB drops what a slow subscriber's full queue cannot take, and closing it discards what is
+    /// unsent; an answer goes back on the connection the actor has just spoken on. An actor cut off now is not
+    /// waited for: its supervisor or launcher stops it.
+    private func tellActorsTheRunIsOver(_ reason: TrainingSummary.StopReason) throws {
+        let shutdown = WireMessage.control(Control(runID: runID, command: .shutdown, reason: reason.rawValue)).encode()
+        _ = try? publisher.send(shutdown, timeout: .zero)
+        var told: Set<UInt32> = []
+        let deadline = clock.now + Self.farewellTimeout
+        repeat {
+            // Nothing more is consumed: what is queued or arrives is settled as dropped at shutdown and acknowledged,
+            // so that an actor short of credit sends again, and is answered.
+            sendAcks(to: intake.drainForShutdown())
+            guard let parts = try receiveMessage(timeout: .milliseconds(20)), let actor = handle(parts) else { continue }
+            _ = try? router.send(parts: [parts[0], shutdown], timeout: .zero)
+            told.insert(actor)
+        } while clock.now < deadline && !presence.heardWithinTimeout(at: clock.now).isSubset(of: told)
+        let untold = presence.heardWithinTimeout(at: clock.now).subtracting(told).sorted()
+        log.info("actors told the run is over", metadata: ["told": "\(told.count)", "untold": "\(untold)"])
     }
 
     // MARK: - Checkpoints, reports, stopping

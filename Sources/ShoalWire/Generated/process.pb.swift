@@ -63,7 +63,7 @@ nonisolated enum Shoal_V1_Role: SwiftProtobuf.Enum, Swift.CaseIterable {
 
 }
 
-/// A command to one process or to all of them.
+/// A command to one process or to all of them, or a notice from one.
 nonisolated enum Shoal_V1_Command: SwiftProtobuf.Enum, Swift.CaseIterable {
   typealias RawValue = Int
   case unspecified // = 0
@@ -74,6 +74,10 @@ nonisolated enum Shoal_V1_Command: SwiftProtobuf.Enum, Swift.CaseIterable {
   /// Stop producing or consuming rollouts until resumed; keep heartbeating.
   case pause // = 2
   case resume // = 3
+
+  /// Actor -> learner, on the actor's own connection: the sender is leaving the run (told it is over, or asked to
+  /// stop), so its silence from now on is no fault.
+  case leaving // = 4
   case UNRECOGNIZED(Int)
 
   init() {
@@ -86,6 +90,7 @@ nonisolated enum Shoal_V1_Command: SwiftProtobuf.Enum, Swift.CaseIterable {
     case 1: self = .shutdown
     case 2: self = .pause
     case 3: self = .resume
+    case 4: self = .leaving
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -96,6 +101,7 @@ nonisolated enum Shoal_V1_Command: SwiftProtobuf.Enum, Swift.CaseIterable {
     case .shutdown: return 1
     case .pause: return 2
     case .resume: return 3
+    case .leaving: return 4
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -106,6 +112,7 @@ nonisolated enum Shoal_V1_Command: SwiftProtobuf.Enum, Swift.CaseIterable {
     .shutdown,
     .pause,
     .resume,
+    .leaving,
   ]
 
 }
@@ -176,7 +183,7 @@ nonisolated extension Shoal_V1_Role: SwiftProtobuf._ProtoNameProviding {
 }
 
 nonisolated extension Shoal_V1_Command: SwiftProtobuf._ProtoNameProviding {
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0COMMAND_UNSPECIFIED\0\u{1}COMMAND_SHUTDOWN\0\u{1}COMMAND_PAUSE\0\u{1}COMMAND_RESUME\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0COMMAND_UNSPECIFIED\0\u{1}COMMAND_SHUTDOWN\0\u{1}COMMAND_PAUSE\0\u{1}COMMAND_RESUME\0\u{1}COMMAND_LEAVING\0")
 }
 
 nonisolated extension Shoal_V1_Heartbeat: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {

@@ -1,4 +1,4 @@
-/// A command the supervisor sends to a process.
+/// A command to a process (from its supervisor, or from the learner to actors), or a notice from one.
 public enum ControlCommand: String, Sendable, Hashable, CaseIterable {
     /// Finish cleanly (the learner writes a final checkpoint) and exit.
     case shutdown
@@ -6,9 +6,12 @@ public enum ControlCommand: String, Sendable, Hashable, CaseIterable {
     case pause
     /// Continue after a pause.
     case resume
+    /// Actor to learner, on the actor's own connection: the sender is leaving the run (told it is over, or asked
+    /// to stop), so its silence from now on is no fault.
+    case leaving
 }
 
-/// A command to one process or to all of them.
+/// A command to one process or to all of them, or a notice from one.
 public struct Control: Sendable, Equatable, Hashable {
     /// The run the command belongs to.
     public var runID: String

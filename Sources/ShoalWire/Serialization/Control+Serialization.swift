@@ -15,6 +15,7 @@ extension Control {
         case .shutdown: proto.command = .shutdown
         case .pause: proto.command = .pause
         case .resume: proto.command = .resume
+        case .leaving: proto.command = .leaving
         }
         proto.reason = reason
         return proto
@@ -26,6 +27,7 @@ extension Control {
         case .shutdown: command = .shutdown
         case .pause: command = .pause
         case .resume: command = .resume
+        case .leaving: command = .leaving
         case .unspecified: throw WireError(.missingField("command"), "control names no command")
         case .UNRECOGNIZED(let value):
             throw WireError(.outOfRange("command"), "control has unknown command \(value)")
