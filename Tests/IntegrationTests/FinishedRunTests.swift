@@ -88,6 +88,17 @@ final class FinishedRunTests: XCTestCase {
         XCTAssertEqual(learner.wait(timeout: 10), 0, learner.output)
     }
 
+    /// An actor that hears nothing from any learner (here: it comes when the learner is long gone) leaves the run by
+    /// itself after `learnerGoneSeconds`, so that its host's supervisor is not kept running for nothing.
+    func testAnActorWithoutLearnerLeavesAfterLearnerGoneSeconds() throws {
+        let started = Date()
+        let actor = try startActor(id: 0, ["resendSeconds=0.5", "learnerGoneSeconds=1.5"])
+        XCTAssertEqual(actor.wait(timeout: 20), 0, actor.output)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 1.5, "left before learnerGoneSeconds")
+        XCTAssertTrue(actor.output.contains("learner gone"), actor.output)
+        XCTAssertTrue(actor.output.contains("learnerGone"), actor.output)
+    }
+
     // MARK: - Helpers
 
     private var rolloutsEndpoint: String { "ipc://\(directory.path)/rollouts" }

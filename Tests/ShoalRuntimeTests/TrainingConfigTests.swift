@@ -6,7 +6,7 @@ final class TrainingConfigTests: XCTestCase {
     func testOverridesSetTypedFields() throws {
         let config = try TrainingConfig().applying(overrides: [
             "learningRate=0.0005", "hiddenSizes=[32,16]", "env=Pendulum-v1", "activation=relu", "maxSeconds=none",
-            "finalLearningRate=0",
+            "finalLearningRate=0", "learnerGoneSeconds=none",
         ])
         XCTAssertEqual(config.learningRate, 0.0005)
         XCTAssertEqual(config.hiddenSizes, [32, 16])
@@ -14,6 +14,7 @@ final class TrainingConfigTests: XCTestCase {
         XCTAssertEqual(config.activation, .relu)
         XCTAssertNil(config.maxSeconds)
         XCTAssertEqual(config.finalLearningRate, 0)
+        XCTAssertNil(config.learnerGoneSeconds)
     }
 
     func testBadValuesNameTheField() {
@@ -27,6 +28,7 @@ final class TrainingConfigTests: XCTestCase {
             ("hiddenSizes=[64,-1]", "hiddenSizes", .invalidConfigValue),
             ("envsPerActor=1.5", "envsPerActor", .invalidConfigValue),
             ("seed=-3", "seed", .invalidConfigValue),
+            ("learnerGoneSeconds=1", "learnerGoneSeconds", .invalidConfigValue),  // not longer than resendSeconds
         ]
         for (override, field, code) in cases {
             XCTAssertThrowsError(try TrainingConfig().applying(overrides: [override]), override) { error in

@@ -31,6 +31,16 @@ trap cleanup EXIT
 trap "exit 143" TERM INT
 
 fail() { echo "launch-local: FAIL: $*" >&2; exit 1; }
+# The end of each log in the host directories given (supervisor console, status, every process's log).
+logs_of() {
+    local dir file
+    for dir in "$@"; do
+        for file in "$dir"/supervisor.out "$dir"/status.json "$dir"/logs/*.log; do
+            [ -s "$file" ] && { echo "--- $file"; tail -n 20 "$file"; }
+        done
+    done
+    return 0
+}
 check() { echo "launch-local: ok: $*"; }
 
 printf '127.0.0.1 actors=1   # learner host, with one actor\nlocalhost actors=1\n' > "$work/hosts"
@@ -82,13 +92,16 @@ check "logs fetched from both hosts (status, metrics, every process's log; no ch
 
 # --- 2. a run with CURVE keys that finishes by itself ---
 "$SHOAL" keygen learner --dir "$work" > /dev/null && "$SHOAL" keygen actor --dir "$work" > /dev/null
+# The run is short: an actor that starts after it has finished (a busy machine) leaves after learnerGoneSeconds.
 "$launch" start --hosts "$work/hosts" --config "$root/configs/cartpole.yaml" --run-id finished \
     --remote-dir "$work/remote" --rollouts-port $((base_port + 2)) --weights-port $((base_port + 3)) \
-    --set maxEnvSteps=20000 --keys "$work"
+    --set maxEnvSteps=20000 --set learnerGoneSeconds=10 --keys "$work"
 for dir in "$work/remote/finished/0-127.0.0.1" "$work/remote/finished/1-localhost"; do
     deadline=$((SECONDS + 120))
     while [ ! -s "$dir/supervisor.exit" ] && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
-    [ -s "$dir/supervisor.exit" ] || fail "supervisor in $dir still running 120 s after start"
+    [ -s "$dir/supervisor.exit" ] \
+        || fail "supervisor in $dir still running 120 s after start
+$(logs_of "$work/remote/finished/0-127.0.0.1" "$work/remote/finished/1-localhost")"
     [ "$(cat "$dir/supervisor.exit")" = 0 ] || fail "supervisor in $dir exited $(cat "$dir/supervisor.exit")"
 done
 status=$("$launch" status --run-id finished)

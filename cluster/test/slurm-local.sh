@@ -13,7 +13,10 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/shoal-slurm-local.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 fail() { echo "slurm-local: FAIL: $*" >&2; exit 1; }
 base_port=$((30000 + ($$ % 2000) * 4))
-sed 's/^maxEnvSteps:.*/maxEnvSteps: 20000/' "$root/configs/cartpole.yaml" > "$work/small.yaml"
+# An actor that starts after the learner has already finished (likely on a busy machine: the run is short) leaves
+# after learnerGoneSeconds; short here, so that its supervisor still ends within the test's wait.
+sed -e 's/^maxEnvSteps:.*/maxEnvSteps: 20000/' -e 's/^learnerGoneSeconds:.*/learnerGoneSeconds: 10/' \
+    "$root/configs/cartpole.yaml" > "$work/small.yaml"
 
 (cd "$work" && PATH="$root/cluster/test/fake-slurm:$PATH" SLURM_JOB_ID=4242 SLURM_JOB_NODELIST=127.0.0.1,node-b \
     SLURM_JOB_NUM_NODES=2 SLURM_CPUS_ON_NODE=2 SLURM_SUBMIT_DIR="$work" SHOAL="$shoal" SHOAL_CONFIG=small.yaml \

@@ -19,7 +19,10 @@ start_slurmd "$host"
 wait_for_idle_nodes 1
 
 # --- A small run that finishes ---------------------------------------------------------------------------------------
-sed 's/^maxEnvSteps:.*/maxEnvSteps: 5000/' "$root/configs/cartpole.yaml" > "$work/small.yaml"
+# An actor that starts after the learner has already finished (likely on a busy machine: the run is short) leaves
+# after learnerGoneSeconds; short here, so that its supervisor still ends within the test's wait.
+sed -e 's/^maxEnvSteps:.*/maxEnvSteps: 5000/' -e 's/^learnerGoneSeconds:.*/learnerGoneSeconds: 10/' \
+    "$root/configs/cartpole.yaml" > "$work/small.yaml"
 # With CURVE keys, as a cluster run should have. The learner's node runs ACTORS_PER_NODE − 1 = 2 actors.
 keys=$(make_keys)
 job=$(SHOAL_KEYS=$keys ACTORS_PER_NODE=3 submit small --nodes=1)

@@ -23,6 +23,8 @@ public enum ActorOutcome: Sendable, Equatable {
     case runFinished
     /// Asked to stop (SIGTERM/SIGINT).
     case interrupted
+    /// Heard nothing from the learner for `learnerGoneSeconds`.
+    case learnerGone
 }
 
 /// The actor process's work: waits for weights, then collects unrolls with its local policy copy and sends them to
@@ -42,6 +44,8 @@ public final class ActorService {
     private var validator: MessageValidator
     private var learnerNewest: WeightsStamp?
     private var lastAck: ContinuousClock.Instant
+    /// When a valid message of the learner last arrived (weights, an ack of this incarnation, a command).
+    private var lastHeardFromLearner: ContinuousClock.Instant
     /// Re-sent after a silence and not acknowledged since.
     private var reconnecting = false
     private var nextSeq: UInt64 = 0
@@ -74,6 +78,7 @@ public final class ActorService {
         inbox = WeightsInbox(gapTolerance: UInt64(4 * config.publishEvery))
         validator = MessageValidator(limits: WireLimits(runID: runID, network: spec))
         lastAck = clock.now
+        lastHeardFromLearner = clock.now
         context = try ZMQContext()
         do {
             learner = try LearnerConnection(
@@ -92,10 +97,17 @@ public final class ActorService {
         var leavingReason: String?
         defer { close(sayingLeaving: leavingReason) }
         let outcome = try act(shouldStop: shouldStop)
-        leavingReason = outcome == .runFinished ? "the run is over" : "asked to stop"
-        // A finished learner settled all it had before announcing the end: only acks already on the way remain.
-        let grace: Duration = outcome == .runFinished ? .milliseconds(200) : .seconds(min(config.resendSeconds, 2))
-        try awaitAcknowledgements(within: grace)
+        switch outcome {
+        case .runFinished:
+            leavingReason = "the run is over"
+            // A finished learner settled all it had before announcing the end: only acks already on the way remain.
+            try awaitAcknowledgements(within: .milliseconds(200))
+        case .interrupted:
+            leavingReason = "asked to stop"
+            try awaitAcknowledgements(within: .seconds(min(config.resendSeconds, 2)))
+        case .learnerGone:
+            leavingReason = "the learner is gone"
+        }
         onReport(report())
         return outcome
     }
@@ -106,6 +118,7 @@ public final class ActorService {
             if try receiveAvailable(wait: inbox.held == nil || !outbox.canSend) == .runFinished {
                 return .runFinished
             }
+            if learnerSeemsGone() { return .learnerGone }
             requestSnapshotIfNeeded()
             try resendIfSilent()
             if clock.now - lastReport >= .seconds(config.heartbeatSeconds) {
@@ -178,6 +191,7 @@ public final class ActorService {
         switch message {
         case .weights(let weights):
             _ = inbox.offer(weights, at: clock.now)
+            lastHeardFromLearner = clock.now
         case .ack(let ack) where ack.actorID == actorID && ack.incarnation == incarnation:
             if outbox.apply(ack) > 0 && reconnecting {
                 log.notice("learner reachable again: rollouts acknowledged")
@@ -185,6 +199,7 @@ public final class ActorService {
             }
             learnerNewest = ack.newestWeights
             lastAck = clock.now
+            lastHeardFromLearner = clock.now
         case .control(let control) where control.command == .shutdown:
             return .runFinished
         default:
@@ -204,6 +219,17 @@ public final class ActorService {
     }
 
     // MARK: - Recovery
+
+    /// True once the learner has been silent for `learnerGoneSeconds`; logs why the actor ends.
+    private func learnerSeemsGone() -> Bool {
+        guard let limit = config.learnerGoneSeconds, clock.now - lastHeardFromLearner >= .seconds(limit) else {
+            return false
+        }
+        // The run may have ended before this actor was heard from, or the learner's host may be lost.
+        log.warning("learner gone: no word from it within learnerGoneSeconds; leaving the run",
+                    metadata: ["seconds": "\(limit)"])
+        return true
+    }
 
     private func requestSnapshotIfNeeded() {
         let now = clock.now

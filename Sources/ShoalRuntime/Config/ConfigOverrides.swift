@@ -70,7 +70,7 @@ extension TrainingConfig {
     private static let unlocatedReason = "expected a whole number in range"
 
     /// Field names that may be absent (optional fields set to nil are left out when encoding).
-    static let optionalKeys: Set<String> = ["finalLearningRate", "targetReturn", "maxEnvSteps", "maxSeconds"]
+    static let optionalKeys: Set<String> = ["finalLearningRate", "targetReturn", "maxEnvSteps", "maxSeconds", "learnerGoneSeconds"]
 
     /// Every field name, sorted.
     static var allKeys: [String] {

@@ -43,6 +43,10 @@ extension TrainingConfig {
         }
         try require(heartbeatTimeoutSeconds > heartbeatSeconds, "heartbeatTimeoutSeconds", heartbeatTimeoutSeconds,
                     "must be longer than heartbeatSeconds (\(heartbeatSeconds))")
+        if let learnerGoneSeconds {
+            try require(learnerGoneSeconds > resendSeconds && learnerGoneSeconds.isFinite, "learnerGoneSeconds",
+                        learnerGoneSeconds, "must be a number of seconds longer than resendSeconds (\(resendSeconds))")
+        }
         try require(maxRestarts >= 0, "maxRestarts", maxRestarts, "must be non-negative")
         try require(restartWindowSeconds > 0 && restartWindowSeconds.isFinite, "restartWindowSeconds",
                     restartWindowSeconds, "must be a positive number of seconds")

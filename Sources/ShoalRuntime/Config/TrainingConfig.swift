@@ -75,6 +75,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var heartbeatTimeoutSeconds: Double = 5
     /// An actor re-sends its unacknowledged rollouts after this many seconds without an ack.
     public var resendSeconds: Double = 2
+    /// An actor that has heard nothing from the learner (weights, acks) for this many seconds takes it to be gone for
+    /// good (the run ended before this actor was heard, or the learner's host is lost) and exits; nil: never.
+    public var learnerGoneSeconds: Double? = 120
     /// A process restarted more than this many times within restartWindowSeconds is given up: an actor is left out,
     /// the learner fails the run.
     public var maxRestarts = 5
