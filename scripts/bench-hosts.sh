@@ -11,17 +11,10 @@ tag=sb$$
 dir=$(mktemp -d)
 cleanup() { for n in "${tag}h0" "${tag}h1" "${tag}h2" "${tag}sw"; do ip netns del "$n" 2>/dev/null || true; done; }
 trap cleanup EXIT
-ip netns add "${tag}sw"
-ip -n "${tag}sw" link add br0 type bridge
-ip -n "${tag}sw" link set br0 up
-for i in 0 1 2; do
-    ip netns add "${tag}h$i"
-    ip -n "${tag}h$i" link add eth0 type veth peer name "${tag}p$i" netns "${tag}sw"
-    ip -n "${tag}sw" link set "${tag}p$i" master br0 up
-    ip -n "${tag}h$i" address add "10.78.0.$((i + 1))/24" dev eth0
-    ip -n "${tag}h$i" link set eth0 up
-    ip -n "${tag}h$i" link set lo up
-done
+# shellcheck source=scripts/netns-bridge.sh
+. scripts/netns-bridge.sh
+make_bridge "${tag}sw"
+for i in 0 1 2; do join_bridge "${tag}sw" "${tag}h$i" "10.78.0.$((i + 1))" "${tag}p$i"; done
 ip netns exec "${tag}h0" "$shoal" learner --run-id bench --rollouts tcp://*:5555 --weights tcp://*:5556 \
     --checkpoints "$dir/ckpt" --metrics "$dir/metrics.jsonl" --set targetReturn=none --set maxSeconds="$seconds" \
     >"$dir/learner.log" 2>&1 &

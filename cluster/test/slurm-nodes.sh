@@ -41,22 +41,12 @@ remove_network() {
 }
 teardown_steps+=(remove_network)
 
-ip netns add "$switch" 2> "$work/log/netns.err" \
+# shellcheck source=scripts/netns-bridge.sh
+. "$root/scripts/netns-bridge.sh"
+make_bridge "$switch" 2> "$work/log/netns.err" \
     || skip "network namespaces unavailable (needs iproute2's ip netns): $(cat "$work/log/netns.err")"
-ip -n "$switch" link add br0 type bridge
-ip -n "$switch" link set br0 up
-# Joins namespace $1 to the bridge with address $2, on bridge port $3.
-join_bridge() {
-    local namespace=$1 address=$2 port=$prefix$3
-    ip netns add "$namespace"
-    ip -n "$namespace" link add eth0 type veth peer name "$port" netns "$switch"
-    ip -n "$switch" link set "$port" master br0 up
-    ip -n "$namespace" address add "$address/24" dev eth0
-    ip -n "$namespace" link set eth0 up
-    ip -n "$namespace" link set lo up
-}
-join_bridge "$controller" "$controller_address" pc
-for index in 0 1; do join_bridge "${nodes[$index]}" "$(node_address $index)" "p$index"; done
+join_bridge "$switch" "$controller" "$controller_address" "${prefix}pc"
+for index in 0 1; do join_bridge "$switch" "${nodes[$index]}" "$(node_address $index)" "${prefix}p$index"; done
 mkdir -p /etc/netns
 for namespace in "$controller" "${nodes[@]}"; do
     mkdir "/etc/netns/$namespace"
