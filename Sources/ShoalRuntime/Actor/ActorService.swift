@@ -44,7 +44,7 @@ public final class ActorService {
     private var validator: MessageValidator
     private var learnerNewest: WeightsStamp?
     private var lastAck: ContinuousClock.Instant
-    /// When a valid message of the learner last arrived (weights, an ack of this incarnation, a command).
+    /// When a valid message of the learner last arrived (weights, or an ack of this incarnation).
     private var lastHeardFromLearner: ContinuousClock.Instant
     /// Re-sent after a silence and not acknowledged since.
     private var reconnecting = false
