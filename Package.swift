@@ -44,8 +44,10 @@ let package = Package(
         ),
 
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
-        .testTarget(name: "ShoalCoreTests", dependencies: ["ShoalCore"]),
-        .testTarget(name: "ShoalEnvsTests", dependencies: ["ShoalEnvs"]),
+        // Reference data from gymnasium and rlax (Tests/Fixtures/reference), read by the tests that check against it.
+        .target(name: "ReferenceFixtures", path: "Tests/ReferenceFixtures"),
+        .testTarget(name: "ShoalCoreTests", dependencies: ["ShoalCore", "ReferenceFixtures"]),
+        .testTarget(name: "ShoalEnvsTests", dependencies: ["ShoalEnvs", "ReferenceFixtures"]),
         .testTarget(name: "ShoalWireTests", dependencies: ["ShoalWire"]),
         .testTarget(name: "ShoalRuntimeTests", dependencies: ["ShoalRuntime"]),
         // Real `shoal` processes over real sockets; depends on the executable so `swift test` builds it.

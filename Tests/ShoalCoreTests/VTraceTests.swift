@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 
+import ReferenceFixtures
 @testable import ShoalCore
 
 final class VTraceTests: XCTestCase {
@@ -21,11 +22,12 @@ final class VTraceTests: XCTestCase {
         let pg_advantages: [Double]
     }
 
-    /// rlax's outputs, from every reference file (shared/testdata/vtrace and $SHOAL_VTRACE_CASES).
+    /// rlax's outputs, from every reference file (Tests/Fixtures/reference/vtrace and $SHOAL_VTRACE_CASES).
     func testMatchesRlaxReferenceCases() throws {
         var checked = 0
-        for file in try ReferenceData.jsonFiles(folder: "vtrace", environmentVariable: "SHOAL_VTRACE_CASES") {
+        for file in try ReferenceFixtures.jsonFiles("vtrace", extraCasesVariable: "SHOAL_VTRACE_CASES") {
             let reference = try JSONDecoder().decode(ReferenceFile.self, from: Data(contentsOf: file))
+            XCTAssertFalse(reference.cases.isEmpty, "\(file.path) has no cases")
             for (n, c) in reference.cases.enumerated() {
                 let settings = VTraceSettings(
                     lambda: Float(c.lambda_), clipRhoThreshold: Float(c.clip_rho_threshold),

@@ -1,3 +1,4 @@
+import ReferenceFixtures
 import ShoalEnvs
 import XCTest
 
@@ -5,12 +6,10 @@ import XCTest
 final class ReferenceReplayTests: XCTestCase {
     func testReplaysEveryReferenceFile() throws {
         var replayedIDs: Set<String> = []
-        for folder in ReferenceCases.folders {
-            for url in try ReferenceCases.files(in: folder) {
-                let reference = try ReferenceCases.load(url)
-                try replay(reference, from: url.lastPathComponent)
-                replayedIDs.insert(reference.env)
-            }
+        for url in try ReferenceFixtures.jsonFiles("envs", extraCasesVariable: "SHOAL_ENV_CASES") {
+            let reference = try ReferenceFile(contentsOf: url)
+            try replay(reference, from: url.lastPathComponent)
+            replayedIDs.insert(reference.env)
         }
         let untested = Set(EnvironmentRegistry.builtIn.ids).subtracting(replayedIDs)
         XCTAssertTrue(untested.isEmpty, "built-in environments without reference episodes: \(untested.sorted())")
