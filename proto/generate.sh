@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates Sources/ShoalWire/Generated/*.pb.swift from proto/shoal/v1/*.proto. Run from anywhere; commit the result.
+# Regenerates the code made from proto/shoal/v1/*.proto. Run from anywhere; commit the result.
+#   Swift:  Sources/ShoalWire/Generated/*.pb.swift (every schema)
+#   Python: python/src/shoal_env/_proto/*_pb2.py  (every schema: the environment protocol, and heartbeats to a supervisor)
+#   C:      c/src/generated/shoal/v1/*.pb-c.[ch]  (the same, with protoc-gen-c from protobuf-c-compiler)
 #
 # The Swift plugin must match the swift-protobuf version the package resolves to, because generated code checks the
 # runtime's API version. It is taken from $PROTOC_GEN_SWIFT if set, else from an earlier build under .build, else built
@@ -19,6 +22,8 @@ fail() {
 }
 
 command -v protoc >/dev/null || fail "protoc not found; install it (Debian/Ubuntu: apt-get install protobuf-compiler)"
+command -v protoc-gen-c >/dev/null \
+    || fail "protoc-gen-c not found; install it (Debian/Ubuntu: apt-get install protobuf-c-compiler)"
 
 if [[ ! -d "$checkout" ]]; then
     (cd "$root" && swift package resolve) || fail "swift package resolve failed; cannot find swift-protobuf"
@@ -53,3 +58,25 @@ protoc \
     --swift_out="$out" \
     "$root"/proto/shoal/v1/*.proto
 echo "generate.sh: wrote $(ls "$out"/*.pb.swift | wc -l) files to ${out#"$root"/}"
+
+# For the environment servers of the Python package and the C library.
+env_protos=("$root"/proto/shoal/v1/*.proto)
+
+python_out="$root/python/src/shoal_env/_proto"
+scratch_python="$(mktemp -d)"
+trap 'rm -rf "$scratch_python"' EXIT
+protoc --proto_path="$root/proto" --python_out="$scratch_python" --pyi_out="$scratch_python" "${env_protos[@]}"
+mkdir -p "$python_out"
+rm -f "$python_out"/*_pb2.py "$python_out"/*_pb2.pyi
+for generated in "$scratch_python"/shoal/v1/*_pb2.py "$scratch_python"/shoal/v1/*_pb2.pyi; do
+    # protoc writes imports from the proto path's root (`from shoal.v1 import tensor_pb2`); inside the package they
+    # are relative.
+    sed -e 's/^from shoal\.v1 import /from . import /' "$generated" > "$python_out/${generated##*/}"
+done
+echo "generate.sh: wrote $(ls "$python_out"/*_pb2.py | wc -l) Python modules to ${python_out#"$root"/}"
+
+c_out="$root/c/src/generated"
+rm -rf "$c_out"
+mkdir -p "$c_out"
+protoc --proto_path="$root/proto" --c_out="$c_out" "${env_protos[@]}"
+echo "generate.sh: wrote $(find "$c_out" -name '*.pb-c.c' | wc -l) C files to ${c_out#"$root"/}"

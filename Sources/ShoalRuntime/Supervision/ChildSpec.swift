@@ -32,7 +32,8 @@ public struct ChildSpec: Sendable, Equatable {
     ///
     /// The learner's clean exit ends the run and losing it fails the run; it stops last, with time to write a final
     /// checkpoint. An actor that exits cleanly stays stopped, losing one leaves the others running, and actors stop
-    /// first so that the learner still receives their last rollouts.
+    /// first so that the learner still receives their last rollouts. An environment server is restarted whenever it
+    /// ends, and stops with the learner, after its actors.
     public init(
         name: String, role: ProcessRole, id: UInt32, executable: String, arguments: [String] = [],
         environment: [String: String] = [:], logPath: String? = nil, restartPolicy: RestartPolicy = .default
@@ -50,6 +51,9 @@ public struct ChildSpec: Sendable, Equatable {
             (onCleanExit, onGiveUp, shutdownStage, shutdownGrace) = (.completeRun, .failRun, 1, .seconds(30))
         case .actor, .supervisor:
             (onCleanExit, onGiveUp, shutdownStage, shutdownGrace) = (.stayStopped, .continueWithout, 0, .seconds(5))
+        case .envServer:
+            // It serves until told to stop, so any exit is a fault; it stops after the actors that step it.
+            (onCleanExit, onGiveUp, shutdownStage, shutdownGrace) = (.restart, .continueWithout, 1, .seconds(5))
         }
     }
 }

@@ -136,7 +136,7 @@ extension Supervisor {
         switch spec.role {
         case .learner: ledger.recordLearner(incarnation: heartbeat.incarnation, stats: heartbeat.stats)
         case .actor: ledger.recordActor(id: spec.id, incarnation: heartbeat.incarnation, stats: heartbeat.stats)
-        case .supervisor: break
+        case .supervisor, .envServer: break  // they make no rollouts
         }
     }
 

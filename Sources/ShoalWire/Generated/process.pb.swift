@@ -27,6 +27,9 @@ nonisolated enum Shoal_V1_Role: SwiftProtobuf.Enum, Swift.CaseIterable {
   case supervisor // = 1
   case learner // = 2
   case actor // = 3
+
+  /// Hosts environments for actors over the environment protocol (env.proto).
+  case envServer // = 4
   case UNRECOGNIZED(Int)
 
   init() {
@@ -39,6 +42,7 @@ nonisolated enum Shoal_V1_Role: SwiftProtobuf.Enum, Swift.CaseIterable {
     case 1: self = .supervisor
     case 2: self = .learner
     case 3: self = .actor
+    case 4: self = .envServer
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -49,6 +53,7 @@ nonisolated enum Shoal_V1_Role: SwiftProtobuf.Enum, Swift.CaseIterable {
     case .supervisor: return 1
     case .learner: return 2
     case .actor: return 3
+    case .envServer: return 4
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -59,6 +64,7 @@ nonisolated enum Shoal_V1_Role: SwiftProtobuf.Enum, Swift.CaseIterable {
     .supervisor,
     .learner,
     .actor,
+    .envServer,
   ]
 
 }
@@ -179,7 +185,7 @@ nonisolated struct Shoal_V1_Control: Sendable {
 fileprivate nonisolated let _protobuf_package = "shoal.v1"
 
 nonisolated extension Shoal_V1_Role: SwiftProtobuf._ProtoNameProviding {
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ROLE_UNSPECIFIED\0\u{1}ROLE_SUPERVISOR\0\u{1}ROLE_LEARNER\0\u{1}ROLE_ACTOR\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ROLE_UNSPECIFIED\0\u{1}ROLE_SUPERVISOR\0\u{1}ROLE_LEARNER\0\u{1}ROLE_ACTOR\0\u{1}ROLE_ENV_SERVER\0")
 }
 
 nonisolated extension Shoal_V1_Command: SwiftProtobuf._ProtoNameProviding {

@@ -34,6 +34,14 @@ nonisolated enum Shoal_V1_DType: SwiftProtobuf.Enum, Swift.CaseIterable {
   case int32 // = 3
   case int64 // = 4
   case uint8 // = 5
+
+  /// one byte per element, 0 or 1
+  case bool // = 6
+  case int8 // = 7
+  case int16 // = 8
+
+  /// IEEE 754 half precision
+  case float16 // = 9
   case UNRECOGNIZED(Int)
 
   init() {
@@ -48,6 +56,10 @@ nonisolated enum Shoal_V1_DType: SwiftProtobuf.Enum, Swift.CaseIterable {
     case 3: self = .int32
     case 4: self = .int64
     case 5: self = .uint8
+    case 6: self = .bool
+    case 7: self = .int8
+    case 8: self = .int16
+    case 9: self = .float16
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -60,6 +72,10 @@ nonisolated enum Shoal_V1_DType: SwiftProtobuf.Enum, Swift.CaseIterable {
     case .int32: return 3
     case .int64: return 4
     case .uint8: return 5
+    case .bool: return 6
+    case .int8: return 7
+    case .int16: return 8
+    case .float16: return 9
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -72,6 +88,10 @@ nonisolated enum Shoal_V1_DType: SwiftProtobuf.Enum, Swift.CaseIterable {
     .int32,
     .int64,
     .uint8,
+    .bool,
+    .int8,
+    .int16,
+    .float16,
   ]
 
 }
@@ -99,7 +119,7 @@ nonisolated struct Shoal_V1_Tensor: Sendable {
 fileprivate nonisolated let _protobuf_package = "shoal.v1"
 
 nonisolated extension Shoal_V1_DType: SwiftProtobuf._ProtoNameProviding {
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DTYPE_UNSPECIFIED\0\u{1}DTYPE_FLOAT32\0\u{1}DTYPE_FLOAT64\0\u{1}DTYPE_INT32\0\u{1}DTYPE_INT64\0\u{1}DTYPE_UINT8\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0DTYPE_UNSPECIFIED\0\u{1}DTYPE_FLOAT32\0\u{1}DTYPE_FLOAT64\0\u{1}DTYPE_INT32\0\u{1}DTYPE_INT64\0\u{1}DTYPE_UINT8\0\u{1}DTYPE_BOOL\0\u{1}DTYPE_INT8\0\u{1}DTYPE_INT16\0\u{1}DTYPE_FLOAT16\0")
 }
 
 nonisolated extension Shoal_V1_Tensor: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {

@@ -6,6 +6,8 @@ public enum ProcessRole: String, Sendable, Hashable, CaseIterable {
     case learner
     /// Steps environments and sends rollouts.
     case actor
+    /// Hosts environments for actors over the environment protocol.
+    case envServer = "env-server"
 }
 
 /// Liveness and progress of one process, sent to its supervisor (and shown by `shoal status`).

@@ -15,6 +15,7 @@ extension Heartbeat {
         case .supervisor: proto.role = .supervisor
         case .learner: proto.role = .learner
         case .actor: proto.role = .actor
+        case .envServer: proto.role = .envServer
         }
         proto.id = id
         proto.pid = pid
@@ -34,6 +35,7 @@ extension Heartbeat {
         case .supervisor: role = .supervisor
         case .learner: role = .learner
         case .actor: role = .actor
+        case .envServer: role = .envServer
         case .unspecified: throw WireError(.missingField("role"), "heartbeat names no role")
         case .UNRECOGNIZED(let value): throw WireError(.outOfRange("role"), "heartbeat has unknown role \(value)")
         }

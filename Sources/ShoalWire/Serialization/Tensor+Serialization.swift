@@ -13,6 +13,10 @@ extension Int32: TensorElement {
     static var dtype: Shoal_V1_DType { .int32 }
 }
 
+extension Int64: TensorElement {
+    static var dtype: Shoal_V1_DType { .int64 }
+}
+
 extension UInt8: TensorElement {
     static var dtype: Shoal_V1_DType { .uint8 }
 }

@@ -1,0 +1,39 @@
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
+
+ACTIVATION_RELU: Activation
+ACTIVATION_TANH: Activation
+ACTIVATION_UNSPECIFIED: Activation
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class CategoricalHead(_message.Message):
+    __slots__ = ["actions"]
+    ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    actions: int
+    def __init__(self, actions: _Optional[int] = ...) -> None: ...
+
+class GaussianHead(_message.Message):
+    __slots__ = ["dimensions"]
+    DIMENSIONS_FIELD_NUMBER: _ClassVar[int]
+    dimensions: int
+    def __init__(self, dimensions: _Optional[int] = ...) -> None: ...
+
+class NetworkSpec(_message.Message):
+    __slots__ = ["activation", "categorical", "gaussian", "hidden_sizes", "observation_size"]
+    ACTIVATION_FIELD_NUMBER: _ClassVar[int]
+    CATEGORICAL_FIELD_NUMBER: _ClassVar[int]
+    GAUSSIAN_FIELD_NUMBER: _ClassVar[int]
+    HIDDEN_SIZES_FIELD_NUMBER: _ClassVar[int]
+    OBSERVATION_SIZE_FIELD_NUMBER: _ClassVar[int]
+    activation: Activation
+    categorical: CategoricalHead
+    gaussian: GaussianHead
+    hidden_sizes: _containers.RepeatedScalarFieldContainer[int]
+    observation_size: int
+    def __init__(self, observation_size: _Optional[int] = ..., hidden_sizes: _Optional[_Iterable[int]] = ..., activation: _Optional[_Union[Activation, str]] = ..., categorical: _Optional[_Union[CategoricalHead, _Mapping]] = ..., gaussian: _Optional[_Union[GaussianHead, _Mapping]] = ...) -> None: ...
+
+class Activation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
