@@ -38,6 +38,9 @@ public struct ShoalRuntimeError: Error, Sendable, Equatable, CustomStringConvert
         case processNotRunning
         /// A process could not be signalled.
         case cannotSignal
+        /// An environment server that cannot be used (`subject`: its address): it does not answer, answers with an
+        /// error, or hosts environments that do not fit the run.
+        case environmentServer
     }
 
     /// The kind of problem.
@@ -74,6 +77,7 @@ public struct ShoalRuntimeError: Error, Sendable, Equatable, CustomStringConvert
         case .libzmqTooOld, .cannotSignal: return reason
         case .noSuchProcess: return "no process '\(subject)' in this run; \(reason)"
         case .processNotRunning: return "'\(subject)' is not running now (\(reason))"
+        case .environmentServer: return "environment server \(subject): \(reason)"
         }
     }
 }

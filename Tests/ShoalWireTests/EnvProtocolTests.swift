@@ -12,7 +12,8 @@ final class EnvProtocolTests: XCTestCase {
         maxEpisodeSteps: 500, server: "test")
 
     func testRequestsRoundTrip() throws {
-        for request: EnvRequest in [.hello(client: "actor 1"), .reset(seeds: [1, 2, 3]), .step(.indices([0, 1, 1])),
+        for request: EnvRequest in [.hello(client: "actor 1"), .hello(client: "learner", describeOnly: true),
+                                    .reset(seeds: [1, 2, 3]), .step(.indices([0, 1, 1])),
                                     .step(.values([0.5, -2, 1, 0, 3, 4], shape: [3, 2]))] {
             let (id, decoded) = try EnvCodec.decodeRequest(EnvCodec.encode(request, id: 42))
             XCTAssertEqual(id, 42)

@@ -1,6 +1,23 @@
 import ShoalCore
 import ShoalEnvs
 
+/// What one step of B lanes produced, in the form `UnrollBuffers` records: a built-in `VectorEnvironment`, or the
+/// reply of an environment server.
+protocol LaneStepResults {
+    /// [B].
+    var rewards: [Float] { get }
+    /// [B].
+    var terminated: [Bool] { get }
+    /// [B].
+    var truncated: [Bool] { get }
+    /// [B, O]: the last observation of the episode each lane finished on this step; other rows are not read.
+    var finalObservations: [Float] { get }
+    /// Episodes that finished on this step, in lane order.
+    var finishedEpisodes: [EpisodeStats] { get }
+}
+
+extension VectorEnvironment: LaneStepResults {}
+
 /// Preallocated storage for one unroll in `Rollout`'s layout, reused from unroll to unroll.
 struct UnrollBuffers {
     let unrollLength: Int
@@ -18,9 +35,9 @@ struct UnrollBuffers {
     var truncatedObservations: [Float] = []
     var episodes: [EpisodeStats] = []
 
-    init(unrollLength: Int, batchSize: Int, observationSize: Int, actionSize: Int, parameterCount: Int) {
+    init(unrollLength: Int, batchSize: Int, observationSize: Int, distribution: ActionDistribution) {
         (self.unrollLength, self.batchSize, self.observationSize) = (unrollLength, batchSize, observationSize)
-        (self.actionSize, self.parameterCount) = (actionSize, parameterCount)
+        (actionSize, parameterCount) = (distribution.actionSize, distribution.parameterCount)
         let steps = unrollLength * batchSize
         observations = [Float](repeating: 0, count: (unrollLength + 1) * batchSize * observationSize)
         actions = [Float](repeating: 0, count: steps * actionSize)
@@ -42,26 +59,48 @@ struct UnrollBuffers {
         observations.replaceSubrange((row * width)..<((row + 1) * width), with: rowValues)
     }
 
+    /// Lets `policy` choose step `step`'s actions from that step's observations, recording its distribution
+    /// parameters as the behaviour policy's.
+    mutating func act(step: Int, with policy: ActingPolicy) {
+        let (b, o, a, p) = (batchSize, observationSize, actionSize, parameterCount)
+        observations.withUnsafeBufferPointer { observations in
+            behaviourLogits.withUnsafeMutableBufferPointer { logits in
+                actions.withUnsafeMutableBufferPointer { actions in
+                    policy.act(
+                        observations: UnsafeBufferPointer(rebasing: observations[(step * b * o)..<((step + 1) * b * o)]),
+                        count: b,
+                        parameters: UnsafeMutableBufferPointer(rebasing: logits[(step * b * p)..<((step + 1) * b * p)]),
+                        actions: UnsafeMutableBufferPointer(rebasing: actions[(step * b * a)..<((step + 1) * b * a)]))
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with step `step`'s actions, [B, A].
+    func actions<Result>(step: Int, _ body: (UnsafeBufferPointer<Float>) -> Result) -> Result {
+        let width = batchSize * actionSize
+        return actions.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[(step * width)..<((step + 1) * width)])) }
+    }
+
     /// Records rewards and episode ends of step `step`, and the final observation of every truncated episode
     /// (a terminated one needs none: its return is not bootstrapped).
-    mutating func recordOutcome(step: Int, of environments: VectorEnvironment) {
+    mutating func recordOutcome(step: Int, of results: some LaneStepResults) {
         let base = step * batchSize
-        let (stepRewards, stepTerminated, stepTruncated) =
-            (environments.rewards, environments.terminated, environments.truncated)
+        let (stepRewards, stepTerminated, stepTruncated) = (results.rewards, results.terminated, results.truncated)
         for lane in 0..<batchSize {
             rewards[base + lane] = stepRewards[lane]
             terminated[base + lane] = stepTerminated[lane]
             truncated[base + lane] = stepTruncated[lane]
         }
         if stepTruncated.contains(true) {
-            let finals = environments.finalObservations
+            let finals = results.finalObservations
             for lane in 0..<batchSize where stepTruncated[lane] && !stepTerminated[lane] {
                 truncatedIndices.append(Int32(base + lane))
                 truncatedObservations.append(
                     contentsOf: finals[(lane * observationSize)..<((lane + 1) * observationSize)])
             }
         }
-        episodes.append(contentsOf: environments.finishedEpisodes)
+        episodes.append(contentsOf: results.finishedEpisodes)
     }
 
     func makeRollout(origin: RolloutOrigin, policyVersion: UInt64, observationShape: [Int]) -> Rollout {

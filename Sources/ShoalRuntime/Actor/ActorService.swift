@@ -38,7 +38,7 @@ public final class ActorService {
     private let runID: String
     private let actorID: UInt32
     private let incarnation: UInt32
-    private let collector: UnrollCollector
+    private let collector: any RolloutCollecting
     private var outbox: RolloutOutbox
     private var inbox: WeightsInbox
     private var validator: MessageValidator
@@ -65,26 +65,43 @@ public final class ActorService {
         self.runID = runID
         self.actorID = actorID
         self.incarnation = incarnation
-        let spec = try config.networkSpec()
-        let factory = try EnvironmentRegistry.builtIn.factory(for: config.env)
+        let shape = try config.environmentShape()
+        let spec = config.networkSpec(for: shape)
         // Each actor and incarnation explores differently, reproducibly from the run's seed.
         let seed = config.seed &+ UInt64(actorID) &* 1_000_003 &+ UInt64(incarnation) &* 7_919
         var generator = SeededGenerator(seed: seed)
         let network = ActorCriticNetwork(spec: spec, generator: &generator, backend: config.gemm)
-        collector = UnrollCollector(
-            environments: factory.makeVectorEnvironment(batchSize: config.envsPerActor, seed: seed),
-            network: network, unrollLength: config.unrollLength, generator: generator.derived(stream: 1))
+        context = try ZMQContext()
+        do {
+            if try config.environmentSource() == .builtIn {
+                let factory = try EnvironmentRegistry.builtIn.factory(for: config.env)
+                collector = UnrollCollector(
+                    environments: factory.makeVectorEnvironment(batchSize: config.envsPerActor, seed: seed),
+                    network: network, unrollLength: config.unrollLength, generator: generator.derived(stream: 1))
+            } else {
+                collector = try RemoteUnrollCollector(
+                    context: context, endpoints: config.envServers(forActor: actorID), shape: shape,
+                    envsPerServer: config.envsPerServer, unrollLength: config.unrollLength,
+                    timeout: .seconds(config.envTimeoutSeconds), client: "actor-\(actorID).\(incarnation)",
+                    generator: generator.derived(stream: 1),
+                    makeNetwork: { ActorCriticNetwork(spec: spec, parameters: network.parameters, backend: config.gemm) },
+                    log: log)
+            }
+        } catch {
+            context.close()
+            throw error
+        }
         outbox = RolloutOutbox(initialCredits: config.creditsPerActor, maxCredits: 4 * config.creditsPerActor)
         inbox = WeightsInbox(gapTolerance: UInt64(4 * config.publishEvery))
         validator = MessageValidator(limits: WireLimits(runID: runID, network: spec))
         lastAck = clock.now
         lastHeardFromLearner = clock.now
-        context = try ZMQContext()
         do {
             learner = try LearnerConnection(
                 context: context, endpoints: endpoints, actorID: actorID, incarnation: incarnation,
                 maxMessageBytes: validator.limits.maxMessageBytes, security: security)
         } catch {
+            collector.close()
             context.close()
             throw error
         }
@@ -147,8 +164,8 @@ public final class ActorService {
 
     private func collectAndSend() {
         let origin = RolloutOrigin(runID: runID, actorID: actorID, incarnation: incarnation, seq: nextSeq)
+        guard var rollout = collector.collect(origin: origin, within: .milliseconds(50)) else { return }
         nextSeq += 1
-        var rollout = collector.collect(origin: origin)
         rollout.acknowledgedBelow = outbox.pending.first?.seq ?? origin.seq
         envSteps += Int64(rollout.unrollLength * rollout.batchSize)
         let frame = WireMessage.rollout(rollout).encode()
@@ -255,7 +272,7 @@ public final class ActorService {
     private func report() -> ActorReport {
         ActorReport(policyVersion: collector.policyVersion, envSteps: envSteps, produced: outbox.produced,
                     acknowledged: outbox.acknowledged, unacknowledged: outbox.unacknowledged,
-                    resent: outbox.resent, rejected: rejected)
+                    resent: outbox.resent, rejected: rejected, environments: collector.stats)
     }
 
     /// Closes the sockets; given a reason, first tells the learner that this actor is leaving, so that it takes the
@@ -267,6 +284,7 @@ public final class ActorService {
         } else {
             learner.close()
         }
+        collector.close()
         context.close()
     }
 }
@@ -280,6 +298,8 @@ public struct ActorReport: Sendable {
     public var unacknowledged: Int
     public var resent: Int64
     public var rejected: [String: Int64]
+    /// Environment-server figures: servers up, unrolls abandoned and replies refused, by reason.
+    public var environments: [String: Double] = [:]
 
     /// Names of the figures in heartbeat stats.
     public enum Key {
@@ -289,6 +309,11 @@ public struct ActorReport: Sendable {
         public static let resent = "resent"
         public static let rejectedPrefix = "rejected/"
         public static let peakMemory = "peak_rss_mib"
+        public static let envServersUp = "env_servers_up"
+        /// Unrolls abandoned because their environment server failed, by fault.
+        public static let abandonedPrefix = "abandoned/"
+        /// Environment-server replies refused, by reason.
+        public static let envRejectedPrefix = "env_rejected/"
     }
 
     /// The figures as heartbeat stats.
@@ -299,6 +324,7 @@ public struct ActorReport: Sendable {
             Key.peakMemory: PeakMemory.mebibytes,
         ]
         for (label, count) in rejected { stats[Key.rejectedPrefix + label] = Double(count) }
+        stats.merge(environments) { _, new in new }
         return stats
     }
 }

@@ -7,9 +7,19 @@ extension TrainingConfig {
             if !condition { throw ShoalRuntimeError(.invalidConfigValue, subject: field, value: "\(value)",
                                                     reason: reason) }
         }
-        let known = EnvironmentRegistry.builtIn.ids
-        try require(known.contains(env), "env", env, "known environments: \(known.joined(separator: ", "))")
+        let source = try environmentSource()
         try require(envsPerActor > 0 && envsPerActor <= 65_536, "envsPerActor", envsPerActor, "must be in 1...65536")
+        if source != .builtIn {
+            try require(envServersPerActor > 0 && envsPerActor % envServersPerActor == 0, "envServersPerActor",
+                        envServersPerActor, "must be positive and divide envsPerActor (\(envsPerActor))")
+            try require(envTimeoutSeconds > 0 && envTimeoutSeconds.isFinite, "envTimeoutSeconds", envTimeoutSeconds,
+                        "must be a positive number of seconds")
+            try require(!pythonExecutable.isEmpty, "pythonExecutable", pythonExecutable, "must name a program")
+            try require(envArguments() != nil, "envArgs", envArgs, "must be a JSON object, e.g. {\"key\": 1}")
+        }
+        if source == .remote {
+            try require(!envServers.isEmpty, "envServers", envServers, "env: remote needs the servers' addresses")
+        }
         try require(unrollLength > 0 && unrollLength <= 4_096, "unrollLength", unrollLength, "must be in 1...4096")
         try require(hiddenSizes.allSatisfy { $0 > 0 && $0 <= 65_536 }, "hiddenSizes", hiddenSizes,
                     "every width must be in 1...65536")

@@ -4,7 +4,8 @@ import ShoalCore
 /// config files and of `--set key=value` overrides.
 public struct TrainingConfig: Codable, Sendable, Equatable {
     // MARK: Run
-    /// Environment id from the built-in registry.
+    /// The environment: a built-in id (CartPole-v1), `gymnasium:<id>` or `python:<module>:<callable>` (served by
+    /// Python environment servers that `shoal train` starts), or `remote` (servers at `envServers`, started apart).
     public var env = "CartPole-v1"
     /// Seeds the network's initial weights, the environments and action sampling.
     public var seed: UInt64 = 1
@@ -16,6 +17,20 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var envsPerActor = 16
     /// Steps per unroll (T).
     public var unrollLength = 8
+
+    // MARK: Environment servers (every env but a built-in one)
+    /// Keyword arguments for the environment (gymnasium.make's, or the python: callable's), as a JSON object.
+    public var envArgs = "{}"
+    /// The Python that runs environment servers (a virtual environment's python, to use its packages).
+    public var pythonExecutable = "python3"
+    /// Environment servers each actor steps (K), its envsPerActor split evenly between them; while some step, the
+    /// actor infers for the others.
+    public var envServersPerActor = 2
+    /// Addresses of the environment servers: actor i steps servers i·K ..< (i+1)·K. Required with env: remote;
+    /// `shoal train` fills it in for the servers it starts.
+    public var envServers: [String] = []
+    /// An environment server that has not answered a request within this many seconds is taken to be lost.
+    public var envTimeoutSeconds: Double = 10
 
     // MARK: Model
     /// Widths of the MLP torso's hidden layers.

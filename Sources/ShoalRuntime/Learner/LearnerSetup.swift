@@ -15,10 +15,8 @@ public struct LearnerEndpoints: Sendable {
 }
 
 extension TrainingConfig {
-    /// The network architecture this config trains.
+    /// The network architecture this config trains (asking an environment server for a served environment).
     public func networkSpec() throws -> NetworkSpec {
-        let factory = try EnvironmentRegistry.builtIn.factory(for: env)
-        return NetworkSpec(observationSize: factory.observationSpace.count, hiddenSizes: hiddenSizes,
-                           activation: activation, head: PolicyHead(factory.actionSpace))
+        networkSpec(for: try environmentShape())
     }
 }

@@ -4,7 +4,8 @@ import ShoalWire
 
 /// `shoal train` without `--in-process`: a supervisor in this process runs one learner and `config.actors` actor
 /// processes of the same binary on this machine, talking over ipc sockets in the run directory, exactly as they
-/// would across hosts.
+/// would across hosts. For a `gymnasium:` or `python:` environment it also runs `envServersPerActor` Python
+/// environment servers per actor (`shoal-env serve`), and the resolved config lists their addresses.
 public final class SingleNodeTraining {
     public let config: TrainingConfig
     public let run: RunDirectory
@@ -15,6 +16,12 @@ public final class SingleNodeTraining {
     private var latest: TrainingProgress?
 
     public init(config: TrainingConfig, run: RunDirectory, executable: String) {
+        var config = config
+        if (try? config.environmentSource()) == .served {
+            config.envServers = (0..<(config.actors * config.envServersPerActor)).map {
+                run.ipcEndpoint(named: "env-\($0)")
+            }
+        }
         self.config = config
         self.run = run
         self.executable = executable
@@ -38,7 +45,22 @@ public final class SingleNodeTraining {
                 arguments: ["actor"] + common + ["--id", "\(id)", "--learner", rollouts, "--weights", weights],
                 logPath: run.logPath(for: "actor-\(id)"), restartPolicy: restartPolicy)
         }
-        return [learner] + actors
+        return [learner] + actors + environmentServers(restartPolicy: restartPolicy)
+    }
+
+    /// The Python environment servers of a served environment, one per address in `envServers`; none otherwise.
+    private func environmentServers(restartPolicy: RestartPolicy) -> [ChildSpec] {
+        guard (try? config.environmentSource()) == .served else { return [] }
+        return config.envServers.enumerated().map { index, endpoint in
+            let name = "env-\(index / config.envServersPerActor)-\(index % config.envServersPerActor)"
+            let command = config.environmentServerCommand
+            var arguments = Array(command.dropFirst()) + [endpoint]
+            if let env = config.environmentServerEnv { arguments += ["--env", env] }
+            arguments += ["--num-envs", "\(config.envsPerServer)", "--env-args", config.envArgs, "--id", "\(index)",
+                          "--heartbeat-seconds", "\(config.heartbeatSeconds)"]
+            return ChildSpec(name: name, role: .envServer, id: UInt32(index), executable: command[0],
+                             arguments: arguments, logPath: run.logPath(for: name), restartPolicy: restartPolicy)
+        }
     }
 
     /// Runs the processes until the learner finishes, the run fails or a signal interrupts it; calls `progress`

@@ -14,9 +14,9 @@ public enum EnvCodec {
         proto.protocolVersion = protocolVersion
         proto.requestID = id
         switch request {
-        case .hello(let client):
+        case .hello(let client, let describeOnly):
             var hello = Shoal_V1_EnvHello()
-            hello.client = client
+            (hello.client, hello.describeOnly) = (client, describeOnly)
             proto.hello = hello
         case .reset(let seeds):
             var reset = Shoal_V1_EnvReset()
@@ -38,7 +38,7 @@ public enum EnvCodec {
         let proto: Shoal_V1_EnvRequest = try parse(bytes)
         try checkVersion(proto.protocolVersion)
         switch proto.body {
-        case .hello(let hello): return (proto.requestID, .hello(client: hello.client))
+        case .hello(let hello): return (proto.requestID, .hello(client: hello.client, describeOnly: hello.describeOnly))
         case .reset(let reset): return (proto.requestID, .reset(seeds: reset.seeds))
         case .step(let step):
             let actions = try required(step.actions, present: step.hasActions, field: "actions")

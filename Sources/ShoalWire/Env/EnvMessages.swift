@@ -2,8 +2,8 @@ import Foundation
 
 /// What an actor asks of an environment server (env.proto's EnvRequest bodies).
 public enum EnvRequest: Sendable, Equatable {
-    /// Opens a session; answered with the server's spec.
-    case hello(client: String)
+    /// Opens a session, or with `describeOnly` only asks what the server hosts; answered with the server's spec.
+    case hello(client: String, describeOnly: Bool = false)
     /// Starts a new episode everywhere, with one seed per environment or none; answered with observations.
     case reset(seeds: [UInt64])
     /// Steps every environment once; answered with transitions.

@@ -78,6 +78,10 @@ nonisolated struct Shoal_V1_EnvHello: Sendable {
   /// Who is asking, for the server's log (for example "actor 3 incarnation 2").
   var client: String = String()
 
+  /// Only asks what the server hosts (a learner sizing its network): the server answers with its spec and neither
+  /// takes the sender on as its client nor touches its environments.
+  var describeOnly: Bool = false
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
@@ -589,7 +593,7 @@ nonisolated extension Shoal_V1_EnvRequest: SwiftProtobuf.Message, SwiftProtobuf.
 
 nonisolated extension Shoal_V1_EnvHello: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".EnvHello"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}client\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}client\0\u{3}describe_only\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -598,6 +602,7 @@ nonisolated extension Shoal_V1_EnvHello: SwiftProtobuf.Message, SwiftProtobuf._M
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.client) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.describeOnly) }()
       default: break
       }
     }
@@ -607,11 +612,15 @@ nonisolated extension Shoal_V1_EnvHello: SwiftProtobuf.Message, SwiftProtobuf._M
     if !self.client.isEmpty {
       try visitor.visitSingularStringField(value: self.client, fieldNumber: 1)
     }
+    if self.describeOnly != false {
+      try visitor.visitSingularBoolField(value: self.describeOnly, fieldNumber: 2)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   static func ==(lhs: Shoal_V1_EnvHello, rhs: Shoal_V1_EnvHello) -> Bool {
     if lhs.client != rhs.client {return false}
+    if lhs.describeOnly != rhs.describeOnly {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -49,10 +49,12 @@ class EnvError(_message.Message):
     def __init__(self, message: _Optional[str] = ..., details: _Optional[str] = ...) -> None: ...
 
 class EnvHello(_message.Message):
-    __slots__ = ["client"]
+    __slots__ = ["client", "describe_only"]
     CLIENT_FIELD_NUMBER: _ClassVar[int]
+    DESCRIBE_ONLY_FIELD_NUMBER: _ClassVar[int]
     client: str
-    def __init__(self, client: _Optional[str] = ...) -> None: ...
+    describe_only: bool
+    def __init__(self, client: _Optional[str] = ..., describe_only: bool = ...) -> None: ...
 
 class EnvObservations(_message.Message):
     __slots__ = ["observations"]

@@ -862,7 +862,7 @@ const ProtobufCMessageDescriptor shoal__v1__env_request__descriptor =
   (ProtobufCMessageInit) shoal__v1__env_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor shoal__v1__env_hello__field_descriptors[1] =
+static const ProtobufCFieldDescriptor shoal__v1__env_hello__field_descriptors[2] =
 {
   {
     "client",
@@ -876,14 +876,27 @@ static const ProtobufCFieldDescriptor shoal__v1__env_hello__field_descriptors[1]
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "describe_only",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Shoal__V1__EnvHello, describe_only),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned shoal__v1__env_hello__field_indices_by_name[] = {
   0,   /* field[0] = client */
+  1,   /* field[1] = describe_only */
 };
 static const ProtobufCIntRange shoal__v1__env_hello__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor shoal__v1__env_hello__descriptor =
 {
@@ -893,7 +906,7 @@ const ProtobufCMessageDescriptor shoal__v1__env_hello__descriptor =
   "Shoal__V1__EnvHello",
   "shoal.v1",
   sizeof(Shoal__V1__EnvHello),
-  1,
+  2,
   shoal__v1__env_hello__field_descriptors,
   shoal__v1__env_hello__field_indices_by_name,
   1,  shoal__v1__env_hello__number_ranges,

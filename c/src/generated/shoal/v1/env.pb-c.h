@@ -81,10 +81,15 @@ struct  Shoal__V1__EnvHello
    * Who is asking, for the server's log (for example "actor 3 incarnation 2").
    */
   char *client;
+  /*
+   * Only asks what the server hosts (a learner sizing its network): the server answers with its spec and neither
+   * takes the sender on as its client nor touches its environments.
+   */
+  protobuf_c_boolean describe_only;
 };
 #define SHOAL__V1__ENV_HELLO__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&shoal__v1__env_hello__descriptor) \
-    , (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, 0 }
 
 
 /*

@@ -1,0 +1,59 @@
+import ShoalCore
+import ShoalEnvs
+import ShoalWire
+import ZeroMQ
+
+extension TrainingConfig {
+    /// The shape of the run's environment: the registry's for a built-in one, else what the first environment server
+    /// says it hosts. Waits up to `wait` for the server to answer (a Python server takes a second or two to start),
+    /// asking again every `envTimeoutSeconds`.
+    public func environmentShape(wait: Duration = .seconds(120)) throws -> EnvironmentShape {
+        if try environmentSource() == .builtIn {
+            return EnvironmentShape(try EnvironmentRegistry.builtIn.factory(for: env))
+        }
+        guard let endpoint = envServers.first else {
+            throw ShoalRuntimeError(.invalidConfigValue, subject: "envServers", value: "[]",
+                                    reason: "no environment server to ask what \(env) looks like")
+        }
+        let spec = try EnvServerProbe.describe(endpoint: endpoint, wait: wait, attempt: .seconds(envTimeoutSeconds))
+        return try EnvironmentShape(spec, endpoint: endpoint)
+    }
+
+    /// The network architecture this config trains on `shape`.
+    public func networkSpec(for shape: EnvironmentShape) -> NetworkSpec {
+        NetworkSpec(observationSize: shape.observationSize, hiddenSizes: hiddenSizes, activation: activation,
+                    head: PolicyHead(shape.actionSpace))
+    }
+}
+
+/// Asks an environment server what it hosts without taking it over (a describe-only hello).
+public enum EnvServerProbe {
+    /// The server's spec; throws when it does not answer within `wait` or answers with an error.
+    public static func describe(endpoint: String, wait: Duration, attempt: Duration) throws -> EnvServerSpec {
+        let context = try ZMQContext()
+        defer { context.close() }
+        let connection = try EnvServerConnection(context: context, endpoint: endpoint, routingID: "probe",
+                                                 limits: EnvLimits())
+        defer { connection.close() }
+        let giveUp = ContinuousClock.now + wait
+        while ContinuousClock.now < giveUp {
+            try connection.send(.hello(client: "describe", describeOnly: true))
+            let deadline = min(giveUp, .now + attempt)
+            while ContinuousClock.now < deadline {
+                _ = try ZMQPoller([connection.socket]).readable(timeout: max(.zero, deadline - .now))
+                switch try connection.receive() {
+                case .spec(let spec)?: return spec
+                case .error(let message, let details)?:
+                    throw ShoalRuntimeError(.environmentServer, subject: endpoint, reason: "\(message)\n\(details)")
+                case let reply?:
+                    throw ShoalRuntimeError(.environmentServer, subject: endpoint,
+                                            reason: "answered a hello with \(reply.kindName)")
+                case nil: continue
+                }
+            }
+            try connection.reopen()
+        }
+        throw ShoalRuntimeError(.environmentServer, subject: endpoint,
+                                reason: "no answer within \(wait): is it running at this address?")
+    }
+}
