@@ -21,18 +21,29 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The Kubernetes manifests' test (cluster/test/validate-k8s.sh) validates against the schemas this package ships,
-# offline. Pinned so that the schemas, and so the test, do not change under us.
-kubernetes_validate=1.37.0
+# Python: the shoal-env package (environment servers for gymnasium: and python: environments, and its pytest tests),
+# and kubernetes-validate, with which the Kubernetes manifests' test (cluster/test/validate-k8s.sh) validates against
+# the schemas it ships, offline (pinned, so that the schemas, and so the test, do not change under us).
 if ! python3 -m pip --version > /dev/null 2>&1; then
-    echo "setup: no python3 with pip: the Kubernetes manifests' validation test will be skipped" >&2
-elif [ "$(python3 -m pip show kubernetes-validate 2>/dev/null | sed -n 's/^Version: //p')" != "$kubernetes_validate" ]
+    sudo=""
+    if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+    echo "setup: installing python3-pip" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-pip python3-venv
+fi
+# Outside a virtualenv and not root: the user's site (allowed past Debian's externally-managed marker, which guards
+# the system site, not the user's).
+user=()
+if [ "$(id -u)" -ne 0 ] && [ -z "${VIRTUAL_ENV:-}" ]; then user=(--user); fi
+pip_install() {
+    PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install -q --disable-pip-version-check "${user[@]+"${user[@]}"}" "$@"
+}
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+echo "setup: installing the shoal-env Python package (python/) with pip" >&2
+pip_install "$root/python[test]"
+kubernetes_validate=1.37.0
+if [ "$(python3 -m pip show kubernetes-validate 2>/dev/null | sed -n 's/^Version: //p')" != "$kubernetes_validate" ]
 then
     echo "setup: installing kubernetes-validate $kubernetes_validate with pip" >&2
-    # Outside a virtualenv and not root: the user's site (allowed past Debian's externally-managed marker, which
-    # guards the system site, not the user's).
-    user=()
-    if [ "$(id -u)" -ne 0 ] && [ -z "${VIRTUAL_ENV:-}" ]; then user=(--user); fi
-    PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install -q "${user[@]+"${user[@]}"}" \
-        "kubernetes-validate==$kubernetes_validate"
+    pip_install "kubernetes-validate==$kubernetes_validate"
 fi

@@ -16,11 +16,12 @@ final class LiveRun {
     let train: ShoalProcess
     private(set) var run: RunDirectory!
 
-    /// Starts `shoal train` with the fast settings and `arguments`, and waits until every process is running.
-    init(_ name: String, _ arguments: [String], processes: Int = 3) throws {
+    /// Starts `shoal train` with the fast settings and `arguments` (and `environment` added to its variables), and
+    /// waits until every process is running.
+    init(_ name: String, _ arguments: [String], processes: Int = 3, environment: [String: String] = [:]) throws {
         runs = try temporaryDirectory(name)
         train = try ShoalProcess(["train", "--runs-dir", runs.path] + Self.fastSettings + arguments,
-                                 log: runs.appendingPathComponent("train.log"))
+                                 log: runs.appendingPathComponent("train.log"), environment: environment)
         run = try waitForRunDirectory()
         try waitUntil("\(processes) running processes", timeout: 60) {
             $0.processes.filter { $0.state == .running }.count == processes

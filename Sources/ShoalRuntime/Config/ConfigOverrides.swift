@@ -15,7 +15,8 @@ extension TrainingConfig {
                 throw ShoalRuntimeError(.unknownConfigField, subject: key, value: text,
                                         reason: "known fields: \(Self.allKeys.joined(separator: ", "))")
             }
-            fields[key] = Self.parse(text)
+            // Text fields take the text as written (envArgs={"k": 1} stays JSON text, name=42 a name).
+            fields[key] = fields[key] is String ? text : Self.parse(text)
         }
         return try Self.decode(fields)
     }

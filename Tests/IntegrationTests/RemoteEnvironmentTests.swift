@@ -1,0 +1,138 @@
+import Foundation
+import ShoalRuntime
+import XCTest
+
+/// Environments served by real Python environment servers over real sockets: training, servers that crash, hang,
+/// fail inside the environment or answer badly, and servers whose environments do not fit the run.
+final class RemoteEnvironmentTests: XCTestCase {
+    private var python: String { PythonEnvironmentServers.python }
+    private var cartPole: [String] {
+        ["--set", "env=gymnasium:CartPole-v1", "--set", "pythonExecutable=\(python)", "--set", "actors=1"]
+    }
+    private let longRun = ["--set", "targetReturn=none", "--max-seconds", "120", "--max-env-steps", "1000000000"]
+
+    override func setUpWithError() throws {
+        try PythonEnvironmentServers.requireShoalEnv()
+    }
+
+    /// `shoal train --set env=gymnasium:CartPole-v1` alone: the supervisor starts two servers for the actor, shows
+    /// them in status, and the run learns and finishes with its accounting whole.
+    func testTrainsAGymnasiumEnvironmentThroughPythonServers() throws {
+        let live = try LiveRun("remote-train", cartPole + ["--target-return", "100", "--max-seconds", "150"],
+                               processes: 4)
+        let servers = try live.status.processes.filter { $0.role == "env-server" }.map(\.name).sorted()
+        XCTAssertEqual(servers, ["env-0-0", "env-0-1"])
+        XCTAssertEqual(live.train.wait(timeout: 170), 0, live.train.output.suffix(3_000).description)
+        XCTAssertTrue(try live.log(of: "learner").contains("StopReason.targetReached"), "the target was reached")
+        XCTAssertAccountingAddsUp(try live.status.accounting)
+        XCTAssertTrue(try live.log(of: "actor-0").contains("environment server ready"))
+    }
+
+    /// A server SIGKILLed and another SIGSTOPped: each one's unfinished unroll is dropped under its own reason, the
+    /// supervisor restarts them (the stopped one for its silence), the actor reconnects, and training never stops.
+    func testKilledAndHungServersAreRestartedWhileTheOthersTrainOn() throws {
+        let live = try LiveRun("remote-faults", cartPole + longRun + ["--set", "envTimeoutSeconds=1"], processes: 4)
+        try live.waitUntil("training under way", timeout: 60) { _ in try live.learnerStat("env_steps") > 5_000 }
+
+        try live.chaos.inject(.kill, into: "env-0-0")
+        try live.waitUntil("env-0-0 restarted", timeout: 20) { status in
+            status.processes.contains { $0.name == "env-0-0" && $0.restarts >= 1 && $0.state == .running }
+        }
+        let stepsBeforeStall = try live.learnerStat("env_steps")
+        try live.chaos.inject(.stop, into: "env-0-1")
+        try live.waitUntil("a timed-out unroll counted", timeout: 20) { status in
+            (status.processes.first { $0.name == "actor-0" }?.stats["abandoned/env_server_timeout"] ?? 0) >= 1
+        }
+        // While env-0-1 hangs, env-0-0's environments keep training.
+        try live.waitUntil("training on during the stall", timeout: 20) { _ in
+            try live.learnerStat("env_steps") > stepsBeforeStall + 2_000
+        }
+        try live.waitUntil("env-0-1 restarted for its silence", timeout: 30) { status in
+            status.processes.contains { $0.name == "env-0-1" && $0.restarts >= 1 && $0.state == .running }
+        }
+        try live.waitUntil("both servers stepping again", timeout: 30) { status in
+            (status.processes.first { $0.name == "actor-0" }?.stats["env_servers_up"] ?? 0) == 2
+        }
+        let actorLog = try live.log(of: "actor-0")
+        XCTAssertTrue(actorLog.contains("environment server fault"), actorLog.suffix(2_000).description)
+        let (code, status) = try live.interrupt()
+        XCTAssertEqual(code, 130)
+        XCTAssertAccountingAddsUp(status.accounting)
+    }
+
+    /// An environment that raises: the server answers with the Python traceback, which reaches the actor's log; the
+    /// unroll is dropped as env_server_error and the actor carries on with a fresh session.
+    func testAnEnvironmentErrorIsReportedWithItsTracebackAndTrainingGoesOn() throws {
+        let live = try LiveRun(
+            "remote-error", ["--set", "env=python:shoal_fault_envs:FailingCartPole", "--set", "envArgs={\"every\": 300}",
+                             "--set", "pythonExecutable=\(python)", "--set", "actors=1"] + longRun,
+            processes: 4, environment: PythonEnvironmentServers.environment)
+        try live.waitUntil("three environment errors", timeout: 60) { status in
+            (status.processes.first { $0.name == "actor-0" }?.stats["abandoned/env_server_error"] ?? 0) >= 3
+        }
+        let stepsAfterErrors = try live.learnerStat("env_steps")
+        try live.waitUntil("training on", timeout: 20) { _ in try live.learnerStat("env_steps") > stepsAfterErrors + 2_000 }
+        let actorLog = try live.log(of: "actor-0")
+        XCTAssertTrue(actorLog.contains("simulated failure at call"), actorLog.suffix(2_000).description)
+        XCTAssertTrue(actorLog.contains("Traceback"), "the server's traceback reaches the actor's log")
+        let (code, status) = try live.interrupt()
+        XCTAssertEqual(code, 130)
+        XCTAssertEqual(status.processes.filter { $0.role == "env-server" }.map(\.restarts), [0, 0],
+                       "an environment error is not a server crash")
+        XCTAssertAccountingAddsUp(status.accounting)
+    }
+
+    /// Servers started apart (env: remote): one good, three that answer steps with garbage, a NaN observation and the
+    /// wrong shape. Each bad reply is refused under its own name and counted; the good server's environments train.
+    func testBadRepliesAreRefusedByNameWhileAGoodServerTrains() throws {
+        let directory = try temporaryDirectory("remote-bad")
+        let endpoints = (0..<4).map { "ipc://\(directory.path)/server-\($0).sock" }
+        var servers = [try PythonEnvironmentServers.start(
+            ["-m", "shoal_env", "serve", endpoints[0], "--env", "gymnasium:CartPole-v1", "--num-envs", "4"],
+            log: directory.appendingPathComponent("good.log"))]
+        for (endpoint, mode) in zip(endpoints.dropFirst(), ["garbage", "nan", "shape"]) {
+            servers.append(try PythonEnvironmentServers.start(
+                [PythonEnvironmentServers.fixtures.appendingPathComponent("bad_env_server.py").path, endpoint, mode],
+                log: directory.appendingPathComponent("\(mode).log")))
+        }
+        defer { for server in servers { server.terminate() } }
+        let envServers = "[" + endpoints.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        let live = try LiveRun("remote-bad", ["--set", "env=remote", "--set", "envServers=\(envServers)",
+                                              "--set", "envServersPerActor=4", "--set", "actors=1"] + longRun,
+                               processes: 2)
+        try live.waitUntil("every bad reply refused", timeout: 60) { status in
+            let stats = status.processes.first { $0.name == "actor-0" }?.stats ?? [:]
+            return ["malformed", "non_finite", "shape_mismatch"].allSatisfy { (stats["env_rejected/\($0)"] ?? 0) >= 1 }
+                && (stats["abandoned/env_server_invalid_reply"] ?? 0) >= 3
+        }
+        let steps = try live.learnerStat("env_steps")
+        try live.waitUntil("the good server's environments to train", timeout: 30) { _ in
+            try live.learnerStat("env_steps") > steps + 2_000
+        }
+        let (code, status) = try live.interrupt()
+        XCTAssertEqual(code, 130)
+        XCTAssertAccountingAddsUp(status.accounting)
+    }
+
+    /// A server whose environments differ from the run's (the first server's) is refused, naming what differs.
+    func testAServerThatDoesNotFitTheRunIsRefusedNamingTheDifference() throws {
+        let directory = try temporaryDirectory("remote-unfit")
+        let endpoints = (0..<2).map { "ipc://\(directory.path)/server-\($0).sock" }
+        let servers = try zip(endpoints, ["gymnasium:CartPole-v1", "gymnasium:Acrobot-v1"]).map { endpoint, env in
+            try PythonEnvironmentServers.start(["-m", "shoal_env", "serve", endpoint, "--env", env, "--num-envs", "8"],
+                                               log: directory.appendingPathComponent("\(env.suffix(10)).log"))
+        }
+        defer { for server in servers { server.terminate() } }
+        let envServers = "[" + endpoints.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        let live = try LiveRun("remote-unfit", ["--set", "env=remote", "--set", "envServers=\(envServers)",
+                                                "--set", "actors=1"] + longRun, processes: 2)
+        try live.waitUntil("the unfit server refused", timeout: 60) { _ in
+            (try? live.log(of: "actor-0").contains("does not fit the run")) == true
+        }
+        let actorLog = try live.log(of: "actor-0")
+        XCTAssertTrue(actorLog.contains("does not fit the run: it has observations of shape [6]"),
+                      actorLog.suffix(2_000).description)
+        try live.waitUntil("CartPole training on", timeout: 30) { _ in try live.learnerStat("env_steps") > 2_000 }
+        _ = try live.interrupt()
+    }
+}

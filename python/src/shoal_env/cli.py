@@ -1,0 +1,204 @@
+"""The `shoal-env` command: `serve` environments over the environment protocol, or `describe` what it would serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from types import FrameType
+from typing import Any
+
+import zmq
+
+from shoal_env import __version__
+from shoal_env.describe import spec_to_json
+from shoal_env.host import EnvHost
+from shoal_env.spaces import UnsupportedSpaceError
+from shoal_env.server import EnvServer
+from shoal_env.supervision import Heartbeats, die_with_supervisor
+from shoal_env.vector import GYMNASIUM_PREFIX, PYTHON_PREFIX, VECTORIZATIONS, EnvMakeError, make_vector_env
+
+log = logging.getLogger("shoal_env")
+
+EXIT_CANNOT_SERVE = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the command; its exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, stream=sys.stderr, format="%(asctime)s shoal-env[%(process)d] %(levelname)s %(message)s"
+    )
+    if args.command == "describe":
+        return _describe(args)
+    return _serve(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    die_with_supervisor()
+    try:
+        vector = make_vector_env(args.env, args.num_envs, args.env_args, args.vectorization)
+        host = EnvHost(vector, seed=args.seed)
+    except (EnvMakeError, UnsupportedSpaceError) as error:
+        return _cannot_serve(args.env, error)
+    context: zmq.Context[Any] = zmq.Context()
+    heartbeats = Heartbeats.from_environment(context, args.id, args.heartbeat_seconds)
+    try:
+        server = EnvServer(host, args.endpoint, context=context, heartbeats=heartbeats)
+    except zmq.ZMQError as error:
+        print(f"shoal-env: cannot bind {args.endpoint}: {error}", file=sys.stderr)
+        if heartbeats is not None:
+            heartbeats.close()
+        vector.env.close()
+        context.term()
+        return 1
+
+    def stop(signum: int, _: FrameType | None) -> None:
+        server.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info(
+        "serving %s at %s: M=%d, %s (%s vectorization), observations %s as %s %s, actions %s%s",
+        args.env,
+        server.endpoint,
+        host.num_envs,
+        vector.implementation,
+        vector.vectorization,
+        vector.env.single_observation_space,
+        host.layout.dtype,
+        list(host.layout.shape),
+        vector.env.single_action_space,
+        f", heartbeats to {heartbeats.endpoint}" if heartbeats is not None else "",
+    )
+    try:
+        server.serve_forever()
+    finally:
+        server.close()
+        vector.env.close()
+        context.term()
+    log.info("stopped after %d requests (%d errors)", server.requests, server.errors)
+    return 0
+
+
+def _describe(args: argparse.Namespace) -> int:
+    try:
+        vector = make_vector_env(args.env, 1, args.env_args, "auto")
+        host = EnvHost(vector)
+    except (EnvMakeError, UnsupportedSpaceError) as error:
+        return _cannot_serve(args.env, error)
+    vector.env.close()
+    print(json.dumps(spec_to_json(host.spec), indent=2))
+    return 0
+
+
+def _cannot_serve(env: str, error: Exception) -> int:
+    print(f"shoal-env: cannot serve {env}: {error}", file=sys.stderr)
+    return EXIT_CANNOT_SERVE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shoal-env", description="Serve gymnasium environments over Shoal's environment protocol."
+    )
+    parser.add_argument("--version", action="version", version=f"shoal-env {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="host M environments and serve them on a ZeroMQ endpoint")
+    serve.add_argument("endpoint", metavar="ENDPOINT", type=_endpoint, help="ipc://PATH or tcp://HOST:PORT to bind")
+    _add_env(serve)
+    serve.add_argument("--num-envs", type=_positive_int, default=16, metavar="M", help="environments (default 16)")
+    serve.add_argument("--seed", type=_seed, default=None, metavar="N", help="seeds the seeds drawn for resets without")
+    serve.add_argument(
+        "--vectorization",
+        choices=VECTORIZATIONS,
+        default="auto",
+        help="native: the environment's own vector env (must autoreset on the same step); sync: SyncVectorEnv; "
+        "auto (default): native when it autoresets on the same step, else sync",
+    )
+    serve.add_argument("--id", type=_uint32, default=0, metavar="N", help="this server's index, for heartbeats")
+    serve.add_argument(
+        "--heartbeat-seconds",
+        type=_positive_float,
+        default=1.0,
+        metavar="S",
+        help="at most one heartbeat per S seconds to $SHOAL_SUPERVISOR, when set (default 1.0)",
+    )
+
+    describe = commands.add_parser("describe", help="print the spaces and the observation layout as JSON")
+    _add_env(describe)
+    return parser
+
+
+def _add_env(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--env",
+        required=True,
+        type=_env_string,
+        metavar="ENV",
+        help="gymnasium:<id> or python:<module>:<callable> (a callable returning a gymnasium.Env)",
+    )
+    parser.add_argument(
+        "--env-args",
+        type=_json_object,
+        default={},
+        metavar="JSON",
+        help='keyword arguments for gymnasium.make or the callable, as a JSON object: \'{"g": 9.81}\'',
+    )
+
+
+def _endpoint(text: str) -> str:
+    if not text.startswith(("ipc://", "tcp://")) or len(text) <= len("ipc://"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not ipc://PATH or tcp://HOST:PORT")
+    return text
+
+
+def _env_string(text: str) -> str:
+    if not text.startswith((GYMNASIUM_PREFIX, PYTHON_PREFIX)):
+        raise argparse.ArgumentTypeError(f"{text!r} is not gymnasium:<id> or python:<module>:<callable>")
+    return text
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise argparse.ArgumentTypeError(f"not JSON: {error}") from None
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError(f"must be a JSON object of keyword arguments, not {type(value).__name__}")
+    return value
+
+
+def _integer(text: str, low: int, high: int, what: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{value} is not {what}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    return _integer(text, 1, 2**32 - 1, "a positive integer")
+
+
+def _uint32(text: str) -> int:
+    return _integer(text, 0, 2**32 - 1, "in 0...4294967295")
+
+
+def _seed(text: str) -> int:
+    return _integer(text, 0, 2**64 - 1, "a seed in 0...2**64-1")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number of seconds")
+    return value

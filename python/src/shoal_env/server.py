@@ -1,0 +1,165 @@
+"""The environment server: env.proto's requests on a ZeroMQ ROUTER socket, answered by an EnvHost."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any
+
+import zmq
+from google.protobuf.message import DecodeError
+
+from shoal_env import PROTOCOL_VERSION
+from shoal_env._proto import env_pb2
+from shoal_env.actions import ActionError
+from shoal_env.errors import one_line
+from shoal_env.host import EnvHost, RequestError
+from shoal_env.supervision import Heartbeats
+from shoal_env.tensors import to_tensor
+
+log = logging.getLogger("shoal_env")
+
+#: The largest request accepted; a peer that sends a larger one is disconnected by ZeroMQ. Requests carry actions,
+#: which are small (M × the action's size).
+DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+
+
+class ProtocolError(ValueError):
+    """A request that breaks the protocol: undecodable, of another version, out of session, or without a body."""
+
+
+class EnvServer:
+    """Serves one EnvHost's environments to one client at a time on a ROUTER socket bound at `endpoint`.
+
+    A hello makes its sender the current client (taking the server over from any other and starting every episode
+    afresh), unless it is `describe_only`, which only asks for the spec; requests of anyone else, and resets or steps
+    before a hello, are answered with an EnvError. Whatever goes wrong in a request becomes an EnvError reply; the
+    server keeps serving.
+    """
+
+    def __init__(
+        self,
+        host: EnvHost,
+        endpoint: str,
+        *,
+        context: zmq.Context[Any] | None = None,
+        heartbeats: Heartbeats | None = None,
+        max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+        poll_seconds: float = 0.1,
+    ) -> None:
+        self.host = host
+        self.heartbeats = heartbeats
+        self._context = context if context is not None else zmq.Context.instance()
+        self._socket = self._context.socket(zmq.ROUTER)
+        self._socket.setsockopt(zmq.LINGER, 0)
+        self._socket.setsockopt(zmq.MAXMSGSIZE, max_message_bytes)
+        try:
+            self._socket.bind(endpoint)
+        except zmq.ZMQError:
+            self._socket.close()
+            raise
+        #: The endpoint bound, with the port chosen for tcp://host:* or :0.
+        self.endpoint: str = self._socket.getsockopt_string(zmq.LAST_ENDPOINT)
+        self._poll_ms = max(1, int(poll_seconds * 1000))
+        self._client: bytes | None = None
+        self._stopping = False
+        self.requests = 0
+        self.errors = 0
+
+    def stop(self) -> None:
+        """Asks serve_forever to return after the request in hand (safe from a signal handler)."""
+        self._stopping = True
+
+    def serve_forever(self) -> None:
+        """Answers requests until stop(); heartbeats go out between requests."""
+        socket = self._socket
+        while not self._stopping:
+            if socket.poll(self._poll_ms, zmq.POLLIN):
+                frames = socket.recv_multipart()
+                if len(frames) >= 2:
+                    # [identity, (empty delimiter of a REQ client,) payload]: reply with the same envelope.
+                    reply = self.handle(frames[0], frames[-1])
+                    socket.send_multipart([*frames[:-1], reply], copy=False)
+            if self.heartbeats is not None:
+                self.heartbeats.tick(self.host.steps, self.requests, self.errors)
+
+    def close(self) -> None:
+        """Closes the socket (and the heartbeats' socket)."""
+        self._socket.close()
+        if self.heartbeats is not None:
+            self.heartbeats.close()
+
+    def handle(self, identity: bytes, payload: bytes) -> bytes:
+        """The serialised EnvReply to one request's payload from the client `identity`."""
+        self.requests += 1
+        request = env_pb2.EnvRequest()
+        reply = env_pb2.EnvReply(protocol_version=PROTOCOL_VERSION)
+        try:
+            try:
+                request.ParseFromString(payload)
+            except DecodeError as error:
+                raise ProtocolError(f"undecodable EnvRequest of {len(payload)} bytes ({error})") from None
+            reply.request_id = request.request_id
+            self._answer(identity, request, reply)
+        except Exception as error:
+            self._fail(reply, error)
+        return reply.SerializeToString()
+
+    def _answer(self, identity: bytes, request: env_pb2.EnvRequest, reply: env_pb2.EnvReply) -> None:
+        if request.protocol_version != PROTOCOL_VERSION:
+            raise ProtocolError(
+                f"protocol version {request.protocol_version} is not spoken here "
+                f"(this server speaks {PROTOCOL_VERSION})"
+            )
+        body = request.WhichOneof("body")
+        if body == "hello":
+            if not request.hello.describe_only:
+                self._hello(identity, request.hello)
+            reply.spec.CopyFrom(self.host.spec)
+            return
+        if body is None:
+            raise ProtocolError("EnvRequest without a body (hello, reset or step)")
+        if identity != self._client:
+            raise ProtocolError(
+                f"{body} from a client without a session: send a hello first"
+                + ("" if self._client is None else " (another client's hello took the server over)")
+            )
+        if body == "reset":
+            seeds = list(request.reset.seeds) or None
+            to_tensor(self.host.reset(seeds), reply.observations.observations)
+        else:
+            self._step(request.step, reply.transitions)
+
+    def _hello(self, identity: bytes, hello: env_pb2.EnvHello) -> None:
+        if self._client is not None and identity != self._client:
+            log.info("client %r takes over the server", hello.client or identity.hex())
+        elif self._client is None:
+            log.info("client %r says hello", hello.client or identity.hex())
+        self._client = identity
+        self.host.restart()
+
+    def _step(self, step: env_pb2.EnvStep, transitions: env_pb2.EnvTransitions) -> None:
+        if not step.HasField("actions"):
+            raise ActionError(f"a step without actions (expected {self.host.actions.expected})")
+        result = self.host.step(step.actions)
+        to_tensor(result.observations, transitions.observations)
+        transitions.rewards.extend(result.rewards.tolist())
+        transitions.terminated.extend(result.terminated.tolist())
+        transitions.truncated.extend(result.truncated.tolist())
+        if len(result.ended):
+            transitions.ended.extend(result.ended.tolist())
+            for episode_return, length in result.episodes:
+                transitions.episodes.add(episode_return=episode_return, length=length)
+        to_tensor(result.final_observations, transitions.final_observations)
+
+    def _fail(self, reply: env_pb2.EnvReply, error: Exception) -> None:
+        self.errors += 1
+        message = one_line(error)
+        if isinstance(error, ProtocolError | RequestError | ActionError):
+            details = ""
+        else:
+            message = f"{message} (the environments need a reset)"
+            details = traceback.format_exc()
+        reply.error.message = message
+        reply.error.details = details
+        log.warning("error reply to request %d: %s", reply.request_id, message)

@@ -1,0 +1,227 @@
+"""Building the M environments of a server as one vector environment with same-step autoreset.
+
+Shoal's rollouts hold one step per transition: when an episode ends, the step that ended it carries its reward and
+flags, its final observation, and the first observation of the next episode (env.proto's "same-step autoreset"). A
+vector env in gymnasium's default NEXT_STEP mode instead returns the final observation as the step's observation and
+spends the *next* call to `step` on resetting that environment, ignoring its action: that invents one step per episode
+which Shoal's rollouts cannot hold. So every vector env built here autoresets on the same step.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import gymnasium as gym
+from gymnasium.envs.registration import EnvSpec, load_env_creator
+from gymnasium.vector import AutoresetMode, SyncVectorEnv, VectorEnv
+from gymnasium.wrappers import TimeLimit
+
+from shoal_env.errors import one_line as _one_line
+
+log = logging.getLogger("shoal_env")
+
+Vectorization = Literal["auto", "sync", "native"]
+VECTORIZATIONS: tuple[Vectorization, ...] = ("auto", "sync", "native")
+
+GYMNASIUM_PREFIX = "gymnasium:"
+PYTHON_PREFIX = "python:"
+
+
+class EnvMakeError(RuntimeError):
+    """An environment string that cannot be turned into a vector environment; the message says why."""
+
+
+@dataclass
+class VectorEnvironment:
+    """A vector env of M environments that autoresets on the same step, and what the protocol says about it."""
+
+    env: VectorEnv[Any, Any, Any]
+    #: The name in EnvSpec: the gymnasium id, or "module:callable".
+    name: str
+    #: "sync" (gymnasium's SyncVectorEnv around M single envs) or "native" (the environment's own vector env).
+    vectorization: Literal["sync", "native"]
+    #: The time limit that truncates episodes, 0 when there is none or it is unknown.
+    max_episode_steps: int
+
+    @property
+    def num_envs(self) -> int:
+        return int(self.env.num_envs)
+
+    @property
+    def implementation(self) -> str:
+        """The vector env's class name, for logs and EnvSpec.server."""
+        return type(self.env.unwrapped).__name__
+
+
+def make_vector_env(
+    env: str,
+    num_envs: int,
+    env_args: dict[str, Any] | None = None,
+    vectorization: Vectorization = "auto",
+) -> VectorEnvironment:
+    """The vector env of an environment string, `gymnasium:<id>` or `python:<module>:<callable>`.
+
+    `env_args` are keyword arguments for `gymnasium.make` (or `make_vec`) or for the callable. For a gymnasium id,
+    `vectorization` picks the environment's own vectorised implementation ("native", its `vector_entry_point`) or
+    gymnasium's SyncVectorEnv around M single envs ("sync"); "auto" takes the native one only when it autoresets on the
+    same step (its metadata["autoreset_mode"] is SAME_STEP) and falls back to SyncVectorEnv otherwise (gymnasium
+    1.4.0's CartPoleVectorEnv, say, only does NEXT_STEP). A `python:` callable, which returns one `gymnasium.Env`,
+    is always served by SyncVectorEnv.
+    """
+    if num_envs < 1:
+        raise EnvMakeError(f"the number of environments must be at least 1, not {num_envs}")
+    if vectorization not in VECTORIZATIONS:
+        raise EnvMakeError(f"vectorization must be one of {', '.join(VECTORIZATIONS)}, not {vectorization!r}")
+    args = dict(env_args or {})
+    if env.startswith(GYMNASIUM_PREFIX):
+        return _make_gymnasium(env[len(GYMNASIUM_PREFIX) :], num_envs, args, vectorization)
+    if env.startswith(PYTHON_PREFIX):
+        if vectorization == "native":
+            raise EnvMakeError(f"{env}: a python: callable makes one environment; only sync vectorization serves it")
+        return _make_python(env[len(PYTHON_PREFIX) :], num_envs, args)
+    raise EnvMakeError(f"environment {env!r} must be gymnasium:<id> or python:<module>:<callable>")
+
+
+def _make_gymnasium(
+    env_id: str, num_envs: int, env_args: dict[str, Any], vectorization: Vectorization
+) -> VectorEnvironment:
+    spec = _find_spec(env_id)
+    if vectorization != "sync":
+        native = _make_native(spec, env_id, num_envs, env_args, required=vectorization == "native")
+        if native is not None:
+            return native
+    try:
+        # gymnasium.make's PassiveEnvChecker stays on: it only checks the first reset and step, and serving without it
+        # measured no faster (CartPole-v1, M=16).
+        vector = gym.make_vec(
+            env_id,
+            num_envs=num_envs,
+            vectorization_mode="sync",
+            # copy=False: the server encodes the observations before the next step overwrites them.
+            vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP, "copy": False},
+            **env_args,
+        )
+    except Exception as error:
+        raise EnvMakeError(f"gymnasium:{env_id}: {_one_line(error)}") from error
+    return VectorEnvironment(vector, env_id, "sync", _sync_time_limit(vector, spec))
+
+
+def _make_native(
+    spec: EnvSpec, env_id: str, num_envs: int, env_args: dict[str, Any], required: bool
+) -> VectorEnvironment | None:
+    """The environment's own vector env when it autoresets on the same step; None (or an error if `required`)."""
+    if spec.vector_entry_point is None:
+        if required:
+            raise EnvMakeError(f"gymnasium:{env_id} has no vectorised implementation (no vector_entry_point)")
+        return None
+    try:
+        creator = (
+            spec.vector_entry_point
+            if callable(spec.vector_entry_point)
+            else load_env_creator(spec.vector_entry_point)
+        )
+    except Exception as error:
+        raise EnvMakeError(f"gymnasium:{env_id}: cannot load its vector_entry_point: {_one_line(error)}") from error
+    # A class declares its mode in its metadata: decide without building it when that says NEXT_STEP.
+    declared = getattr(creator, "metadata", None)
+    mode = declared.get("autoreset_mode") if isinstance(declared, dict) else None
+    vector: VectorEnv[Any, Any, Any] | None = None
+    if mode is None:
+        try:
+            vector = gym.make_vec(env_id, num_envs=num_envs, vectorization_mode="vector_entry_point", **env_args)
+        except Exception as error:
+            if required:
+                raise EnvMakeError(f"gymnasium:{env_id}: {_one_line(error)}") from error
+            log.warning("gymnasium:%s: its own vector env failed (%s); using SyncVectorEnv", env_id, _one_line(error))
+            return None
+        mode = vector.metadata.get("autoreset_mode")
+    if mode != AutoresetMode.SAME_STEP:
+        if vector is not None:
+            vector.close()
+        if required:
+            raise EnvMakeError(
+                f"gymnasium:{env_id}'s own vector env ({getattr(creator, '__name__', creator)}) autoresets in mode "
+                f"{getattr(mode, 'name', mode)}, not SAME_STEP: it would spend a step of each episode on the reset, "
+                f"which Shoal's rollouts cannot hold (use --vectorization sync or auto)"
+            )
+        return None
+    if vector is None:
+        try:
+            vector = gym.make_vec(env_id, num_envs=num_envs, vectorization_mode="vector_entry_point", **env_args)
+        except Exception as error:
+            raise EnvMakeError(f"gymnasium:{env_id}: {_one_line(error)}") from error
+    limit = env_args.get("max_episode_steps", spec.max_episode_steps)
+    return VectorEnvironment(vector, env_id, "native", _steps(limit))
+
+
+def _make_python(target: str, num_envs: int, env_args: dict[str, Any]) -> VectorEnvironment:
+    factory = load_callable(target)
+
+    def make_one() -> gym.Env[Any, Any]:
+        made = factory(**env_args)
+        if not isinstance(made, gym.Env):
+            raise EnvMakeError(f"python:{target} returned {type(made).__name__}, not a gymnasium.Env")
+        return made
+
+    try:
+        vector = SyncVectorEnv(
+            [make_one] * num_envs, copy=False, autoreset_mode=AutoresetMode.SAME_STEP
+        )
+    except EnvMakeError:
+        raise
+    except Exception as error:
+        raise EnvMakeError(f"python:{target}: {_one_line(error)}") from error
+    first = vector.envs[0]
+    return VectorEnvironment(vector, target, "sync", _sync_time_limit(vector, first.spec))
+
+
+def load_callable(target: str) -> Callable[..., Any]:
+    """The callable named by "module:name" (name may be dotted, "module:Class.method")."""
+    module_name, _, attribute = target.partition(":")
+    if not module_name or not attribute:
+        raise EnvMakeError(f"python:{target} must name a module and a callable: python:<module>:<callable>")
+    try:
+        found: Any = importlib.import_module(module_name)
+    except Exception as error:
+        raise EnvMakeError(
+            f"python:{target}: cannot import {module_name} ({_one_line(error)}); is it on the Python path "
+            f"(PYTHONPATH)?"
+        ) from error
+    for part in attribute.split("."):
+        try:
+            found = getattr(found, part)
+        except AttributeError:
+            raise EnvMakeError(f"python:{target}: {module_name} has no {attribute}") from None
+    if not callable(found):
+        raise EnvMakeError(f"python:{target}: {attribute} is a {type(found).__name__}, not a callable")
+    return found  # type: ignore[no-any-return]
+
+
+def _find_spec(env_id: str) -> EnvSpec:
+    """The registered spec of an id, importing its module first for the "module:Env-v0" form gymnasium allows."""
+    module, _, name = env_id.rpartition(":")
+    try:
+        if module:
+            importlib.import_module(module)
+        return gym.spec(name)
+    except Exception as error:
+        raise EnvMakeError(f"gymnasium:{env_id}: {_one_line(error)}") from error
+
+
+def _sync_time_limit(vector: VectorEnv[Any, Any, Any], spec: EnvSpec | None) -> int:
+    """The TimeLimit around the first sub-environment, else the spec's, else 0."""
+    env: Any = vector.envs[0] if isinstance(vector, SyncVectorEnv) else None
+    while isinstance(env, gym.Wrapper):
+        if isinstance(env, TimeLimit):
+            return _steps(env._max_episode_steps)
+        env = env.env
+    return _steps(spec.max_episode_steps if spec is not None else None)
+
+
+def _steps(limit: Any) -> int:
+    return int(limit) if isinstance(limit, int) and limit > 0 else 0
+
