@@ -2,11 +2,12 @@
 # Installs the system libraries Shoal builds against (Debian/Ubuntu). Safe to run repeatedly.
 set -euo pipefail
 
-# Build: pkg-config, libzmq3-dev, libopenblas-dev, libprotobuf-c-dev, protobuf-compiler. Tests: iproute2 (network
+# Build: pkg-config, libzmq3-dev, libopenblas-dev, libprotobuf-c-dev, protobuf-compiler, make and gcc (the C
+# environment-server library in c/). Tests: valgrind (the C library's leak check); iproute2 (network
 # namespaces); iptables, libnetfilter-queue-dev, gcc and libc6-dev (delay and loss on kernels without tc netem, see
 # Tests/NetworkTools/netdelay.c); slurmctld, slurmd, slurm-client and munge (a real one-node Slurm for
 # cluster/test/slurm-real.sh).
-packages=(pkg-config libzmq3-dev libopenblas-dev libprotobuf-c-dev protobuf-compiler iproute2
+packages=(pkg-config libzmq3-dev libopenblas-dev libprotobuf-c-dev protobuf-compiler make valgrind iproute2
           iptables libnetfilter-queue-dev gcc libc6-dev slurmctld slurmd slurm-client munge)
 
 missing=()
@@ -39,6 +40,8 @@ pip_install() {
     PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install -q --disable-pip-version-check "${user[@]+"${user[@]}"}" "$@"
 }
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+echo "setup: building the C environment-server library and its example (c/)" >&2
+make -s -C "$root/c"
 echo "setup: installing the shoal-env Python package (python/) with pip" >&2
 pip_install "$root/python[test]"
 kubernetes_validate=1.37.0

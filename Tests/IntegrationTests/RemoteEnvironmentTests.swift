@@ -28,6 +28,21 @@ final class RemoteEnvironmentTests: XCTestCase {
         XCTAssertTrue(try live.log(of: "actor-0").contains("environment server ready"))
     }
 
+    /// The C example (c/examples/cartpole.c on c/include/shoal_env.h) trains like any environment: `env: exec:PROGRAM`.
+    func testTrainsTheCExampleEnvironment() throws {
+        let program = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("c/build/shoal-env-cartpole")
+        guard FileManager.default.isExecutableFile(atPath: program.path) else {
+            throw LiveRunError(description: "\(program.path) is missing: run scripts/setup.sh (or make -C c)")
+        }
+        let live = try LiveRun("remote-c", ["--set", "env=exec:\(program.path)", "--set", "actors=1",
+                                            "--target-return", "100", "--max-seconds", "150"], processes: 4)
+        XCTAssertEqual(live.train.wait(timeout: 170), 0, live.train.output.suffix(3_000).description)
+        XCTAssertTrue(try live.log(of: "learner").contains("StopReason.targetReached"), "the target was reached")
+        XCTAssertTrue(try live.log(of: "actor-0").contains("env=CartPoleC-v1"))
+        XCTAssertAccountingAddsUp(try live.status.accounting)
+    }
+
     /// A server SIGKILLed and another SIGSTOPped: each one's unfinished unroll is dropped under its own reason, the
     /// supervisor restarts them (the stopped one for its silence), the actor reconnects, and training never stops.
     func testKilledAndHungServersAreRestartedWhileTheOthersTrainOn() throws {

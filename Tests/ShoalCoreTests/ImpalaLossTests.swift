@@ -64,3 +64,50 @@ final class ImpalaLossTests: XCTestCase {
         XCTAssertEqual(targets.vs[1], 1 + 0.9 * 10, accuracy: 1e-5, "truncated: v = r + γ·V(final observation)")
     }
 }
+
+extension ImpalaLossTests {
+    /// An environment that autoresets on the next step (NEXT_STEP) adds a reset step after each episode end. Left
+    /// out of learning, it changes nothing: the loss equals that of the same experience without it.
+    func testResetStepsAreLeftOutOfLearning() {
+        let origin = RolloutOrigin(runID: "r", actorID: 0, incarnation: 0, seq: 0)
+        let logits: [Float] = [0.2, -0.1, 0.4, 0.3, -0.5, 0.6]
+        // Step 0 acts, step 1 is truncated (its final observation is observation 2), step 2 is a reset step.
+        let withReset = Rollout(
+            origin: origin, policyVersion: 0, unrollLength: 3, batchSize: 1, observationShape: [1], actionSize: 1,
+            distributionParameterCount: 2, observations: [0.1, 0.2, 0.3, 0.4], actions: [0, 1, 1],
+            rewards: [1, 1, 0], terminated: [false, false, false], truncated: [false, true, false],
+            behaviourLogits: logits, truncatedIndices: [1], truncatedObservations: [0.3],
+            resetSteps: [false, false, true])
+        let without = Rollout(
+            origin: origin, policyVersion: 0, unrollLength: 2, batchSize: 1, observationShape: [1], actionSize: 1,
+            distributionParameterCount: 2, observations: [0.1, 0.2, 0.3], actions: [0, 1], rewards: [1, 1],
+            terminated: [false, false], truncated: [false, true], behaviourLogits: Array(logits[0..<4]),
+            truncatedIndices: [1], truncatedObservations: [0.3])
+        let spec = NetworkSpec(observationSize: 1, hiddenSizes: [4], activation: .tanh, head: .categorical(actions: 2))
+        var generator = SeededGenerator(seed: 3)
+        let network = ActorCriticNetwork(spec: spec, generator: &generator)
+        let settings = LossSettings(discount: 0.9, baselineCost: 0.5, entropyCost: 0.05)
+        func evaluate(_ rollout: Rollout) -> (LossTargets, LossTerms, [Float]) {
+            let batch = TrainingBatch(rollouts: [rollout])
+            let distribution = ActionDistribution(spec.head)
+            network.forward(batch.truncatedObservations)
+            let truncatedValues = network.values
+            network.forward(batch.observations)
+            let targets = ImpalaLoss.targets(
+                batch: batch, distribution: distribution, policyOutputs: network.policyOutputs,
+                values: network.values, truncatedValues: truncatedValues, settings: settings)
+            let (terms, policyGradient, _) = ImpalaLoss.lossAndGradient(
+                batch: batch, distribution: distribution, policyOutputs: network.policyOutputs,
+                values: network.values, targets: targets, settings: settings)
+            return (targets, terms, policyGradient)
+        }
+        let (resetTargets, resetTerms, resetGradient) = evaluate(withReset)
+        let (plainTargets, plainTerms, plainGradient) = evaluate(without)
+        XCTAssertEqual(resetTerms.total, plainTerms.total, accuracy: 1e-6)
+        XCTAssertEqual(resetTerms.entropy, plainTerms.entropy, accuracy: 1e-6)
+        XCTAssertEqual(Array(resetTargets.vs[0..<2]), plainTargets.vs)
+        XCTAssertEqual(resetTargets.advantages[2], 0)
+        XCTAssertEqual(Array(resetGradient[0..<4]), Array(plainGradient[0..<4]))
+        XCTAssertEqual(Array(resetGradient[4..<6]), [0, 0], "a reset step has no policy gradient")
+    }
+}

@@ -27,7 +27,8 @@ final class EnvProtocolTests: XCTestCase {
             observationSpace: .dict([.init(key: "a", space: .discrete(n: 4, start: 1)),
                                      .init(key: "b", space: .multiDiscrete(nvec: [2, 3]))]),
             actionSpace: .box(dtype: .float32, shape: [2], low: [-2, -1], high: [2, 1]),
-            observation: TensorLayout(dtype: .uint8, shape: [9]), maxEpisodeSteps: nil, server: "s")
+            observation: TensorLayout(dtype: .uint8, shape: [9]), maxEpisodeSteps: nil, server: "s",
+            autoresetMode: .nextStep)
         for reply: EnvReply in [.spec(spec), .spec(nested), .observations(batch(rows: 3)), .transitions(transitions()),
                                 .error(message: "boom", details: "Traceback ...")] {
             let (id, decoded) = try EnvCodec.decodeReply(EnvCodec.encode(reply, id: 7), limits: EnvLimits())

@@ -65,6 +65,22 @@ final class RoundTripTests: XCTestCase {
         XCTAssertEqual(try Rollout.decode(rollout.encode()), rollout)
     }
 
+    /// Reset steps of a NEXT_STEP environment travel, and one that ends an episode is refused.
+    func testRolloutResetStepsRoundTripAndMustEndNothing() throws {
+        var rollout = Fixtures.rollout()
+        rollout.resetSteps = [Bool](repeating: false, count: rollout.unrollLength * rollout.batchSize)
+        let free = try XCTUnwrap(rollout.resetSteps.indices.first { !rollout.terminated[$0] && !rollout.truncated[$0] })
+        rollout.resetSteps[free] = true
+        XCTAssertEqual(try Rollout.decode(rollout.encode()), rollout)
+        let validator = MessageValidator(limits: WireLimits(runID: Fixtures.runID, network: Fixtures.cartPole))
+        XCTAssertNoThrow(try validator.validate(rollout))
+        let ended = try XCTUnwrap(rollout.resetSteps.indices.first { rollout.terminated[$0] || rollout.truncated[$0] })
+        rollout.resetSteps[ended] = true
+        XCTAssertThrowsError(try validator.validate(rollout)) { error in
+            XCTAssertEqual((error as? WireError)?.reason, .inconsistent("resetSteps"))
+        }
+    }
+
     func testWeightsRequestWithoutHeldWeightsRoundTrips() throws {
         var request = Fixtures.weightsRequest
         request.held = nil

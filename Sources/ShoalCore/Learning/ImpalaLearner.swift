@@ -82,8 +82,9 @@ public final class ImpalaLearner {
 
         let lags = batch.policyVersions.map { version >= $0 ? version - $0 : 0 }
         version += 1
-        let meanClippedRho = targets.logRhos.reduce(Float(0)) { $0 + min(1, expFloat($1)) }
-            / Float(max(targets.logRhos.count, 1))
+        let learnedLogRhos = targets.logRhos.filter(\.isFinite)  // reset steps have ρ = 0 and are left out
+        let meanClippedRho = learnedLogRhos.reduce(Float(0)) { $0 + min(1, expFloat($1)) }
+            / Float(max(learnedLogRhos.count, 1))
         return UpdateStatistics(loss: terms, gradientNorm: norm, learningRate: learningRate,
                                 meanClippedRho: meanClippedRho, policyLags: lags, version: version)
     }

@@ -40,7 +40,9 @@ public struct LossTerms: Sendable, Equatable {
 ///
 /// The network is evaluated on all T+1 rows of observations: rows 0..<T give π and V(x_t), row T gives the
 /// bootstrap value V(x_T). A terminated step has discount 0; a truncated step also cuts the trace (discount 0) but
-/// its reward gains γ·V(final observation), so the return is bootstrapped rather than ended.
+/// its reward gains γ·V(final observation), so the return is bootstrapped rather than ended. A reset step (see
+/// `Rollout.resetSteps`) is left out: its importance weight is 0, so V-trace gives it v_s = V and no advantage and
+/// cuts the trace there, and it adds no entropy; averages are over the steps learned from.
 public enum ImpalaLoss {
     /// Computes V-trace targets from the network's outputs on the batch.
     /// - Parameters:
@@ -60,6 +62,10 @@ public enum ImpalaLoss {
             batch.behaviourLogits.withUnsafeBufferPointer { behaviour in
                 batch.actions.withUnsafeBufferPointer { actions in
                     for i in 0..<count {
+                        guard batch.isLearned(i) else {
+                            logRhos[i] = -.infinity  // ρ = 0
+                            continue
+                        }
                         let action = actions.baseAddress! + i * a
                         logRhos[i] = distribution.logProbability(target.baseAddress! + i * p, action: action)
                             - distribution.logProbability(behaviour.baseAddress! + i * p, action: action)
@@ -82,14 +88,14 @@ public enum ImpalaLoss {
     ) -> (terms: LossTerms, policyOutputGradient: [Float], valueGradient: [Float]) {
         let (t, b, p, a) = (batch.timeSteps, batch.batchSize, batch.distributionParameterCount, batch.actionSize)
         let count = t * b
-        let scale = 1 / Float(count)
+        let scale = 1 / Float(max(1, batch.learnedCount))
         var policyGradient = [Float](repeating: 0, count: (t + 1) * b * p)
         var valueGradient = [Float](repeating: 0, count: (t + 1) * b)
         var (policyLoss, baselineLoss, entropySum): (Double, Double, Double) = (0, 0, 0)
         policyOutputs.withUnsafeBufferPointer { outputs in
             batch.actions.withUnsafeBufferPointer { actions in
                 policyGradient.withUnsafeMutableBufferPointer { gradient in
-                    for i in 0..<count {
+                    for i in 0..<count where batch.isLearned(i) {
                         let row = outputs.baseAddress! + i * p
                         let action = actions.baseAddress! + i * a
                         let advantage = targets.advantages[i]

@@ -2,7 +2,8 @@
 ///
 /// With T = `timeSteps` and B = `batchSize` (the sum of the rollouts' batch sizes): `observations` [T+1, B, O],
 /// `actions` [T, B, A], `rewards` / `terminated` / `truncated` [T, B], `behaviourLogits` [T, B, P];
-/// `truncatedIndices` [K] index into [T, B] and `truncatedObservations` is [K, O].
+/// `truncatedIndices` [K] index into [T, B] and `truncatedObservations` is [K, O]; `resetSteps` [T, B], or empty when
+/// no rollout has reset steps.
 public struct TrainingBatch: Sendable {
     public let timeSteps: Int
     public let batchSize: Int
@@ -17,6 +18,8 @@ public struct TrainingBatch: Sendable {
     public private(set) var behaviourLogits: [Float]
     public private(set) var truncatedIndices: [Int] = []
     public private(set) var truncatedObservations: [Float] = []
+    /// Steps left out of learning: autoreset steps of environments that reset on the next step (see `Rollout`).
+    public private(set) var resetSteps: [Bool] = []
     /// Policy version of each rollout, in order.
     public let policyVersions: [UInt64]
 
@@ -42,6 +45,11 @@ public struct TrainingBatch: Sendable {
         behaviourLogits = Self.join(rollouts.map { ($0.behaviourLogits, $0.batchSize) }, rows: t, width: p, columns: b)
         terminated = Self.join(rollouts.map { ($0.terminated, $0.batchSize) }, rows: t, width: 1, columns: b)
         truncated = Self.join(rollouts.map { ($0.truncated, $0.batchSize) }, rows: t, width: 1, columns: b)
+        if rollouts.contains(where: { !$0.resetSteps.isEmpty }) {
+            resetSteps = Self.join(rollouts.map {
+                ($0.resetSteps.isEmpty ? [Bool](repeating: false, count: t * $0.batchSize) : $0.resetSteps, $0.batchSize)
+            }, rows: t, width: 1, columns: b)
+        }
         var column = 0
         for rollout in rollouts {
             for (k, index) in rollout.truncatedIndices.enumerated() {
@@ -51,6 +59,16 @@ public struct TrainingBatch: Sendable {
             }
             column += rollout.batchSize
         }
+    }
+
+    /// Whether step `index` of [T, B] is learned from (not a reset step).
+    public func isLearned(_ index: Int) -> Bool {
+        resetSteps.isEmpty || !resetSteps[index]
+    }
+
+    /// Steps learned from.
+    public var learnedCount: Int {
+        resetSteps.isEmpty ? timeSteps * batchSize : resetSteps.count { !$0 }
     }
 
     /// Interleaves per-rollout [rows, columns_i, width] tensors into one [rows, Σcolumns_i, width] tensor.

@@ -42,6 +42,9 @@ public struct EpisodeStats: Sendable, Equatable, Codable {
 /// - `truncatedObservations`: [K, O], the final observation of each step that was truncated but not terminated,
 ///   in the order of the indices `t * B + b` listed in `truncatedIndices` ([K], increasing). Needed because the
 ///   environment was reset, so `observations[t+1]` is the first observation of the next episode.
+/// - `resetSteps`: [T, B] or empty when there are none: steps of environments that autoreset on the next step
+///   (an environment server's NEXT_STEP mode), whose action was ignored and whose reward is 0. Learning leaves them
+///   out; `observations[t]` of a reset step is the last observation of the episode that ended at t − 1.
 public struct Rollout: Sendable, Equatable {
     public var origin: RolloutOrigin
     /// Version of the weights that chose every action in this unroll.
@@ -61,6 +64,7 @@ public struct Rollout: Sendable, Equatable {
     public var truncatedObservations: [Float]
     /// Episodes that finished during this unroll.
     public var episodes: [EpisodeStats]
+    public var resetSteps: [Bool]
     /// Every seq of this incarnation below this one was acknowledged to the actor (so it forgot them); a learner
     /// restarted from a checkpoint counts those it has no record of as lost in its predecessor's crash.
     public var acknowledgedBelow: UInt64
@@ -70,7 +74,7 @@ public struct Rollout: Sendable, Equatable {
         observationShape: [Int], actionSize: Int, distributionParameterCount: Int,
         observations: [Float], actions: [Float], rewards: [Float], terminated: [Bool], truncated: [Bool],
         behaviourLogits: [Float], truncatedIndices: [Int32] = [], truncatedObservations: [Float] = [],
-        episodes: [EpisodeStats] = [], acknowledgedBelow: UInt64 = 0
+        episodes: [EpisodeStats] = [], resetSteps: [Bool] = [], acknowledgedBelow: UInt64 = 0
     ) {
         self.origin = origin
         self.policyVersion = policyVersion
@@ -88,6 +92,7 @@ public struct Rollout: Sendable, Equatable {
         self.truncatedIndices = truncatedIndices
         self.truncatedObservations = truncatedObservations
         self.episodes = episodes
+        self.resetSteps = resetSteps
         self.acknowledgedBelow = acknowledgedBelow
     }
 

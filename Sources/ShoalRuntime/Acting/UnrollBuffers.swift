@@ -31,6 +31,8 @@ struct UnrollBuffers {
     var terminated: [Bool]
     var truncated: [Bool]
     var behaviourLogits: [Float]
+    /// [T, B]: reset steps of environments that autoreset on the next step (see `Rollout.resetSteps`).
+    var resetSteps: [Bool]
     var truncatedIndices: [Int32] = []
     var truncatedObservations: [Float] = []
     var episodes: [EpisodeStats] = []
@@ -45,9 +47,11 @@ struct UnrollBuffers {
         terminated = [Bool](repeating: false, count: steps)
         truncated = [Bool](repeating: false, count: steps)
         behaviourLogits = [Float](repeating: 0, count: steps * parameterCount)
+        resetSteps = [Bool](repeating: false, count: steps)
     }
 
     mutating func beginUnroll() {
+        for index in resetSteps.indices { resetSteps[index] = false }
         truncatedIndices.removeAll(keepingCapacity: true)
         truncatedObservations.removeAll(keepingCapacity: true)
         episodes.removeAll(keepingCapacity: true)
@@ -109,6 +113,7 @@ struct UnrollBuffers {
             observationShape: observationShape, actionSize: actionSize, distributionParameterCount: parameterCount,
             observations: observations, actions: actions, rewards: rewards, terminated: terminated,
             truncated: truncated, behaviourLogits: behaviourLogits, truncatedIndices: truncatedIndices,
-            truncatedObservations: truncatedObservations, episodes: episodes)
+            truncatedObservations: truncatedObservations, episodes: episodes,
+            resetSteps: resetSteps.contains(true) ? resetSteps : [])
     }
 }

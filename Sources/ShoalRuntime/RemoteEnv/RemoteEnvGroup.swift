@@ -46,6 +46,8 @@ final class RemoteEnvGroup {
     private var validator: EnvReplyValidator?
     private var buffers: UnrollBuffers
     private var observations: [Float]
+    /// Lanes whose next step is a reset step (servers that autoreset on the next step).
+    private var resetPending: [Bool]
     private var backoff = Duration.milliseconds(200)
     private var log: Logger
 
@@ -59,6 +61,7 @@ final class RemoteEnvGroup {
         buffers = UnrollBuffers(unrollLength: unrollLength, batchSize: numEnvs, observationSize: shape.observationSize,
                                 distribution: policy.distribution)
         observations = [Float](repeating: 0, count: numEnvs * shape.observationSize)
+        resetPending = [Bool](repeating: false, count: numEnvs)
     }
 
     /// Steps of an unroll are all recorded: `takeRollout` hands it over.
@@ -126,11 +129,13 @@ final class RemoteEnvGroup {
         case (.awaitingReset, .observations(let batch)):
             try validator!.validate(observations: batch)
             observations = batch.floats()
+            resetPending = [Bool](repeating: false, count: numEnvs)
             backoff = .milliseconds(200)
             beginUnroll()
             phase = .ready
         case (.awaitingStep, .transitions(let transitions)):
             try validator!.validate(transitions)
+            try recordResetSteps(transitions)
             buffers.recordOutcome(step: stepsTaken, of: RemoteStepResults(transitions,
                                                                          observationSize: shape.observationSize))
             observations = transitions.observations.floats()
@@ -140,6 +145,20 @@ final class RemoteEnvGroup {
         default:
             throw WireError(.unexpectedMessage, "a \(reply.kindName) reply while \(phase)")
         }
+    }
+
+    /// For a server that autoresets on the next step: marks this step of the lanes that ended on the last one as
+    /// reset steps, and notes the lanes that end on this one.
+    private func recordResetSteps(_ transitions: EnvTransitions) throws {
+        guard validator?.spec.autoresetMode == .nextStep else { return }
+        if let lane = transitions.ended.first(where: { resetPending[$0] }) {
+            throw WireError(.inconsistent("ended"), "environment \(lane) ended an episode on its reset step")
+        }
+        for lane in 0..<numEnvs where resetPending[lane] {
+            buffers.resetSteps[stepsTaken * numEnvs + lane] = true
+        }
+        for lane in 0..<numEnvs { resetPending[lane] = false }
+        for lane in transitions.ended { resetPending[lane] = true }
     }
 
     private func accept(_ spec: EnvServerSpec) throws {
@@ -153,8 +172,9 @@ final class RemoteEnvGroup {
                                     reason: "hosts \(spec.numEnvs) environments, the actor expects \(numEnvs)")
         }
         if validator == nil {
-            log.info("environment server ready", metadata: ["env": "\(spec.envName)", "envs": "\(spec.numEnvs)",
-                                                           "server": "\(spec.server)"])
+            log.info("environment server ready", metadata: [
+                "env": "\(spec.envName)", "envs": "\(spec.numEnvs)", "server": "\(spec.server)",
+                "autoreset": "\(spec.autoresetMode.rawValue)"])
         }
         validator = EnvReplyValidator(spec: spec)
     }

@@ -159,7 +159,8 @@ extension EnvServerSpec {
                 required(proto.observation, present: proto.hasObservation, field: "observation"),
                 field: "observation", maxCount: maxCount),
             maxEpisodeSteps: proto.maxEpisodeSteps == 0 ? nil : Int(proto.maxEpisodeSteps),
-            server: String(proto.server.prefix(limits.maxTextBytes)))
+            server: String(proto.server.prefix(limits.maxTextBytes)),
+            autoresetMode: try AutoresetMode(proto.autoresetMode))
     }
 
     var proto: Shoal_V1_EnvSpec {
@@ -171,6 +172,18 @@ extension EnvServerSpec {
         proto.observation = observation.proto
         proto.maxEpisodeSteps = UInt32(maxEpisodeSteps ?? 0)
         proto.server = server
+        proto.autoresetMode = autoresetMode == .sameStep ? .sameStep : .nextStep
         return proto
+    }
+}
+
+extension AutoresetMode {
+    init(_ proto: Shoal_V1_AutoresetMode) throws(WireError) {
+        switch proto {
+        case .sameStep: self = .sameStep
+        case .nextStep: self = .nextStep
+        case .UNRECOGNIZED(let value):
+            throw WireError(.outOfRange("autoreset_mode"), "autoreset_mode \(value) is not one the protocol knows")
+        }
     }
 }

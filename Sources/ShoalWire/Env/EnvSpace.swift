@@ -70,6 +70,13 @@ public indirect enum EnvSpace: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// How a server reports episode boundaries (env.proto): the first observation of the next episode on the step that
+/// ended one (same step), or on a reset step after it (next step, gymnasium's default for vector environments).
+public enum AutoresetMode: String, Sendable, Hashable {
+    case sameStep = "same-step"
+    case nextStep = "next-step"
+}
+
 /// What an environment server hosts, as it says in reply to a hello.
 public struct EnvServerSpec: Sendable, Hashable {
     /// The environment's name (a gymnasium id, or the server's own name).
@@ -84,9 +91,11 @@ public struct EnvServerSpec: Sendable, Hashable {
     public var maxEpisodeSteps: Int?
     /// The implementation, for logs.
     public var server: String
+    public var autoresetMode: AutoresetMode
 
     public init(envName: String, numEnvs: Int, observationSpace: EnvSpace, actionSpace: EnvSpace,
-                observation: TensorLayout, maxEpisodeSteps: Int?, server: String) {
+                observation: TensorLayout, maxEpisodeSteps: Int?, server: String,
+                autoresetMode: AutoresetMode = .sameStep) {
         self.envName = envName
         self.numEnvs = numEnvs
         self.observationSpace = observationSpace
@@ -94,5 +103,6 @@ public struct EnvServerSpec: Sendable, Hashable {
         self.observation = observation
         self.maxEpisodeSteps = maxEpisodeSteps
         self.server = server
+        self.autoresetMode = autoresetMode
     }
 }

@@ -20,6 +20,40 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+nonisolated enum Shoal_V1_AutoresetMode: SwiftProtobuf.Enum, Swift.CaseIterable {
+  typealias RawValue = Int
+  case sameStep // = 0
+  case nextStep // = 1
+  case UNRECOGNIZED(Int)
+
+  init() {
+    self = .sameStep
+  }
+
+  init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .sameStep
+    case 1: self = .nextStep
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  var rawValue: Int {
+    switch self {
+    case .sameStep: return 0
+    case .nextStep: return 1
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  static let allCases: [Shoal_V1_AutoresetMode] = [
+    .sameStep,
+    .nextStep,
+  ]
+
+}
+
 nonisolated struct Shoal_V1_EnvRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -126,48 +160,57 @@ nonisolated struct Shoal_V1_EnvStep: Sendable {
   fileprivate var _actions: Shoal_V1_Tensor? = nil
 }
 
-nonisolated struct Shoal_V1_EnvReply: Sendable {
+nonisolated struct Shoal_V1_EnvReply: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  var protocolVersion: UInt32 = 0
+  var protocolVersion: UInt32 {
+    get {_storage._protocolVersion}
+    set {_uniqueStorage()._protocolVersion = newValue}
+  }
 
   /// The request this answers.
-  var requestID: UInt64 = 0
+  var requestID: UInt64 {
+    get {_storage._requestID}
+    set {_uniqueStorage()._requestID = newValue}
+  }
 
-  var body: Shoal_V1_EnvReply.OneOf_Body? = nil
+  var body: OneOf_Body? {
+    get {return _storage._body}
+    set {_uniqueStorage()._body = newValue}
+  }
 
   var spec: Shoal_V1_EnvSpec {
     get {
-      if case .spec(let v)? = body {return v}
+      if case .spec(let v)? = _storage._body {return v}
       return Shoal_V1_EnvSpec()
     }
-    set {body = .spec(newValue)}
+    set {_uniqueStorage()._body = .spec(newValue)}
   }
 
   var observations: Shoal_V1_EnvObservations {
     get {
-      if case .observations(let v)? = body {return v}
+      if case .observations(let v)? = _storage._body {return v}
       return Shoal_V1_EnvObservations()
     }
-    set {body = .observations(newValue)}
+    set {_uniqueStorage()._body = .observations(newValue)}
   }
 
   var transitions: Shoal_V1_EnvTransitions {
     get {
-      if case .transitions(let v)? = body {return v}
+      if case .transitions(let v)? = _storage._body {return v}
       return Shoal_V1_EnvTransitions()
     }
-    set {body = .transitions(newValue)}
+    set {_uniqueStorage()._body = .transitions(newValue)}
   }
 
   var error: Shoal_V1_EnvError {
     get {
-      if case .error(let v)? = body {return v}
+      if case .error(let v)? = _storage._body {return v}
       return Shoal_V1_EnvError()
     }
-    set {body = .error(newValue)}
+    set {_uniqueStorage()._body = .error(newValue)}
   }
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -181,6 +224,8 @@ nonisolated struct Shoal_V1_EnvReply: Sendable {
   }
 
   init() {}
+
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// What a server hosts, sent in reply to a hello.
@@ -229,6 +274,9 @@ nonisolated struct Shoal_V1_EnvSpec: Sendable {
 
   /// The implementation, for logs: for example "shoal-env 0.1.0, gymnasium 1.4.0, SyncVectorEnv".
   var server: String = String()
+
+  /// How episode boundaries are reported (see above).
+  var autoresetMode: Shoal_V1_AutoresetMode = .sameStep
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -497,6 +545,10 @@ nonisolated struct Shoal_V1_EnvError: Sendable {
 
 fileprivate nonisolated let _protobuf_package = "shoal.v1"
 
+nonisolated extension Shoal_V1_AutoresetMode: SwiftProtobuf._ProtoNameProviding {
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0AUTORESET_MODE_SAME_STEP\0\u{1}AUTORESET_MODE_NEXT_STEP\0")
+}
+
 nonisolated extension Shoal_V1_EnvRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".EnvRequest"
   static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{3}request_id\0\u{1}hello\0\u{1}reset\0\u{1}step\0")
@@ -694,108 +746,148 @@ nonisolated extension Shoal_V1_EnvReply: SwiftProtobuf.Message, SwiftProtobuf._M
   static let protoMessageName: String = _protobuf_package + ".EnvReply"
   static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}protocol_version\0\u{3}request_id\0\u{1}spec\0\u{1}observations\0\u{1}transitions\0\u{1}error\0")
 
+  fileprivate class _StorageClass {
+    var _protocolVersion: UInt32 = 0
+    var _requestID: UInt64 = 0
+    var _body: Shoal_V1_EnvReply.OneOf_Body?
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _protocolVersion = source._protocolVersion
+      _requestID = source._requestID
+      _body = source._body
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.protocolVersion) }()
-      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.requestID) }()
-      case 3: try {
-        var v: Shoal_V1_EnvSpec?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .spec(let m) = current {v = m}
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularUInt32Field(value: &_storage._protocolVersion) }()
+        case 2: try { try decoder.decodeSingularUInt64Field(value: &_storage._requestID) }()
+        case 3: try {
+          var v: Shoal_V1_EnvSpec?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .spec(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .spec(v)
+          }
+        }()
+        case 4: try {
+          var v: Shoal_V1_EnvObservations?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .observations(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .observations(v)
+          }
+        }()
+        case 5: try {
+          var v: Shoal_V1_EnvTransitions?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .transitions(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .transitions(v)
+          }
+        }()
+        case 6: try {
+          var v: Shoal_V1_EnvError?
+          var hadOneofValue = false
+          if let current = _storage._body {
+            hadOneofValue = true
+            if case .error(let m) = current {v = m}
+          }
+          try decoder.decodeSingularMessageField(value: &v)
+          if let v = v {
+            if hadOneofValue {try decoder.handleConflictingOneOf()}
+            _storage._body = .error(v)
+          }
+        }()
+        default: break
         }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .spec(v)
-        }
-      }()
-      case 4: try {
-        var v: Shoal_V1_EnvObservations?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .observations(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .observations(v)
-        }
-      }()
-      case 5: try {
-        var v: Shoal_V1_EnvTransitions?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .transitions(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .transitions(v)
-        }
-      }()
-      case 6: try {
-        var v: Shoal_V1_EnvError?
-        var hadOneofValue = false
-        if let current = self.body {
-          hadOneofValue = true
-          if case .error(let m) = current {v = m}
-        }
-        try decoder.decodeSingularMessageField(value: &v)
-        if let v = v {
-          if hadOneofValue {try decoder.handleConflictingOneOf()}
-          self.body = .error(v)
-        }
-      }()
-      default: break
       }
     }
   }
 
   func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if self.protocolVersion != 0 {
-      try visitor.visitSingularUInt32Field(value: self.protocolVersion, fieldNumber: 1)
-    }
-    if self.requestID != 0 {
-      try visitor.visitSingularUInt64Field(value: self.requestID, fieldNumber: 2)
-    }
-    switch self.body {
-    case .spec?: try {
-      guard case .spec(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
-    }()
-    case .observations?: try {
-      guard case .observations(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
-    }()
-    case .transitions?: try {
-      guard case .transitions(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
-    }()
-    case .error?: try {
-      guard case .error(let v)? = self.body else { preconditionFailure() }
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
-    }()
-    case nil: break
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if _storage._protocolVersion != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._protocolVersion, fieldNumber: 1)
+      }
+      if _storage._requestID != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._requestID, fieldNumber: 2)
+      }
+      switch _storage._body {
+      case .spec?: try {
+        guard case .spec(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      }()
+      case .observations?: try {
+        guard case .observations(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      }()
+      case .transitions?: try {
+        guard case .transitions(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      }()
+      case .error?: try {
+        guard case .error(let v)? = _storage._body else { preconditionFailure() }
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 6)
+      }()
+      case nil: break
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   static func ==(lhs: Shoal_V1_EnvReply, rhs: Shoal_V1_EnvReply) -> Bool {
-    if lhs.protocolVersion != rhs.protocolVersion {return false}
-    if lhs.requestID != rhs.requestID {return false}
-    if lhs.body != rhs.body {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._protocolVersion != rhs_storage._protocolVersion {return false}
+        if _storage._requestID != rhs_storage._requestID {return false}
+        if _storage._body != rhs_storage._body {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -803,7 +895,7 @@ nonisolated extension Shoal_V1_EnvReply: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Shoal_V1_EnvSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".EnvSpec"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}env_name\0\u{3}num_envs\0\u{3}observation_space\0\u{3}action_space\0\u{1}observation\0\u{3}max_episode_steps\0\u{1}server\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}env_name\0\u{3}num_envs\0\u{3}observation_space\0\u{3}action_space\0\u{1}observation\0\u{3}max_episode_steps\0\u{1}server\0\u{3}autoreset_mode\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -818,6 +910,7 @@ nonisolated extension Shoal_V1_EnvSpec: SwiftProtobuf.Message, SwiftProtobuf._Me
       case 5: try { try decoder.decodeSingularMessageField(value: &self._observation) }()
       case 6: try { try decoder.decodeSingularUInt32Field(value: &self.maxEpisodeSteps) }()
       case 7: try { try decoder.decodeSingularStringField(value: &self.server) }()
+      case 8: try { try decoder.decodeSingularEnumField(value: &self.autoresetMode) }()
       default: break
       }
     }
@@ -849,6 +942,9 @@ nonisolated extension Shoal_V1_EnvSpec: SwiftProtobuf.Message, SwiftProtobuf._Me
     if !self.server.isEmpty {
       try visitor.visitSingularStringField(value: self.server, fieldNumber: 7)
     }
+    if self.autoresetMode != .sameStep {
+      try visitor.visitSingularEnumField(value: self.autoresetMode, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -860,6 +956,7 @@ nonisolated extension Shoal_V1_EnvSpec: SwiftProtobuf.Message, SwiftProtobuf._Me
     if lhs._observation != rhs._observation {return false}
     if lhs.maxEpisodeSteps != rhs.maxEpisodeSteps {return false}
     if lhs.server != rhs.server {return false}
+    if lhs.autoresetMode != rhs.autoresetMode {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

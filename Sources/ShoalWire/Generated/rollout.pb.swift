@@ -179,6 +179,18 @@ nonisolated struct Shoal_V1_Rollout: @unchecked Sendable {
     set {_uniqueStorage()._acknowledgedBelow = newValue}
   }
 
+  /// uint8 [T, B], 0 or 1, or absent when there are none: reset steps of environments that autoreset on the next
+  /// step (env.proto's NEXT_STEP). The action of such a step was ignored and its reward is 0; the learner leaves it
+  /// out. observations[t] of a reset step is the last observation of the episode that ended at t - 1.
+  var resetSteps: Shoal_V1_Tensor {
+    get {_storage._resetSteps ?? Shoal_V1_Tensor()}
+    set {_uniqueStorage()._resetSteps = newValue}
+  }
+  /// Returns true if `resetSteps` has been explicitly set.
+  var hasResetSteps: Bool {_storage._resetSteps != nil}
+  /// Clears the value of `resetSteps`. Subsequent reads from it will return its default value.
+  mutating func clearResetSteps() {_uniqueStorage()._resetSteps = nil}
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
@@ -227,7 +239,7 @@ nonisolated extension Shoal_V1_EpisodeStats: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".Rollout"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{3}actor_id\0\u{1}incarnation\0\u{1}seq\0\u{3}policy_version\0\u{3}unroll_length\0\u{3}batch_size\0\u{1}observations\0\u{1}actions\0\u{1}rewards\0\u{1}terminated\0\u{1}truncated\0\u{3}behaviour_logits\0\u{3}truncated_indices\0\u{3}truncated_observations\0\u{1}episodes\0\u{3}acknowledged_below\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{3}actor_id\0\u{1}incarnation\0\u{1}seq\0\u{3}policy_version\0\u{3}unroll_length\0\u{3}batch_size\0\u{1}observations\0\u{1}actions\0\u{1}rewards\0\u{1}terminated\0\u{1}truncated\0\u{3}behaviour_logits\0\u{3}truncated_indices\0\u{3}truncated_observations\0\u{1}episodes\0\u{3}acknowledged_below\0\u{3}reset_steps\0")
 
   fileprivate class _StorageClass {
     var _runID: String = String()
@@ -247,6 +259,7 @@ nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._Me
     var _truncatedObservations: Shoal_V1_Tensor? = nil
     var _episodes: [Shoal_V1_EpisodeStats] = []
     var _acknowledgedBelow: UInt64 = 0
+    var _resetSteps: Shoal_V1_Tensor? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -274,6 +287,7 @@ nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._Me
       _truncatedObservations = source._truncatedObservations
       _episodes = source._episodes
       _acknowledgedBelow = source._acknowledgedBelow
+      _resetSteps = source._resetSteps
     }
   }
 
@@ -309,6 +323,7 @@ nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._Me
         case 15: try { try decoder.decodeSingularMessageField(value: &_storage._truncatedObservations) }()
         case 16: try { try decoder.decodeRepeatedMessageField(value: &_storage._episodes) }()
         case 17: try { try decoder.decodeSingularUInt64Field(value: &_storage._acknowledgedBelow) }()
+        case 18: try { try decoder.decodeSingularMessageField(value: &_storage._resetSteps) }()
         default: break
         }
       }
@@ -372,6 +387,9 @@ nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._Me
       if _storage._acknowledgedBelow != 0 {
         try visitor.visitSingularUInt64Field(value: _storage._acknowledgedBelow, fieldNumber: 17)
       }
+      try { if let v = _storage._resetSteps {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -398,6 +416,7 @@ nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._Me
         if _storage._truncatedObservations != rhs_storage._truncatedObservations {return false}
         if _storage._episodes != rhs_storage._episodes {return false}
         if _storage._acknowledgedBelow != rhs_storage._acknowledgedBelow {return false}
+        if _storage._resetSteps != rhs_storage._resetSteps {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -31,6 +31,7 @@ extension Rollout {
         proto.truncatedObservations = Shoal_V1_Tensor(
             truncatedObservations, shape: [truncatedIndices.count] + observationShape)
         proto.acknowledgedBelow = acknowledgedBelow
+        if !resetSteps.isEmpty { proto.resetSteps = Shoal_V1_Tensor(flags: resetSteps, shape: [steps, batch]) }
         proto.episodes = episodes.map { episode in
             var stats = Shoal_V1_EpisodeStats()
             stats.episodeReturn = episode.episodeReturn
@@ -80,6 +81,13 @@ extension Rollout {
             of: finalShape, after: [truncatedIndices.count] + observationShape, rank: 1 + observationShape.count,
             field: "truncatedObservations")
 
+        var resetSteps: [Bool] = []
+        if proto.hasResetSteps {
+            let (flags, shape) = try proto.resetSteps.flags(field: "resetSteps")
+            _ = try dimensions(of: shape, after: [steps, batch], rank: 2, field: "resetSteps")
+            resetSteps = flags
+        }
+
         self.init(
             origin: RolloutOrigin(
                 runID: proto.runID, actorID: proto.actorID, incarnation: proto.incarnation, seq: proto.seq),
@@ -89,7 +97,7 @@ extension Rollout {
             rewards: rewards, terminated: terminated, truncated: truncated, behaviourLogits: behaviourLogits,
             truncatedIndices: truncatedIndices, truncatedObservations: truncatedObservations,
             episodes: proto.episodes.map { EpisodeStats(episodeReturn: $0.episodeReturn, length: $0.length) },
-            acknowledgedBelow: proto.acknowledgedBelow)
+            resetSteps: resetSteps, acknowledgedBelow: proto.acknowledgedBelow)
     }
 
     /// Actions as float32 [T, B, A] (a discrete action is its index, exact in Float), with the action size A.

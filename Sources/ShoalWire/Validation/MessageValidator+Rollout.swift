@@ -73,6 +73,15 @@ extension MessageValidator {
         try checkCount(
             rollout.truncatedObservations.count, sizes: rollout.truncatedIndices.count, observationSize,
             field: "truncatedObservations")
+        if !rollout.resetSteps.isEmpty {
+            try checkCount(rollout.resetSteps.count, sizes: steps, batch, field: "resetSteps")
+            // A reset step ends nothing: it only begins the next episode.
+            if let step = rollout.resetSteps.indices.first(where: {
+                rollout.resetSteps[$0] && (rollout.terminated[$0] || rollout.truncated[$0])
+            }) {
+                throw WireError(.inconsistent("resetSteps"), "step \(step) is a reset step that ends an episode")
+            }
+        }
     }
 
     private func checkActionIndices(_ actions: [Float], below actionCount: Int) throws(WireError) {

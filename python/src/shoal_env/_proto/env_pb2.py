@@ -14,13 +14,15 @@ _sym_db = _symbol_database.Default()
 from . import tensor_pb2 as shoal_dot_v1_dot_tensor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12shoal/v1/env.proto\x12\x08shoal.v1\x1a\x15shoal/v1/tensor.proto\"\xaf\x01\n\nEnvRequest\x12\x18\n\x10protocol_version\x18\x01 \x01(\r\x12\x12\n\nrequest_id\x18\x02 \x01(\x04\x12#\n\x05hello\x18\x03 \x01(\x0b\x32\x12.shoal.v1.EnvHelloH\x00\x12#\n\x05reset\x18\x04 \x01(\x0b\x32\x12.shoal.v1.EnvResetH\x00\x12!\n\x04step\x18\x05 \x01(\x0b\x32\x11.shoal.v1.EnvStepH\x00\x42\x06\n\x04\x62ody\"1\n\x08\x45nvHello\x12\x0e\n\x06\x63lient\x18\x01 \x01(\t\x12\x15\n\rdescribe_only\x18\x02 \x01(\x08\"\x19\n\x08\x45nvReset\x12\r\n\x05seeds\x18\x01 \x03(\x04\",\n\x07\x45nvStep\x12!\n\x07\x61\x63tions\x18\x01 \x01(\x0b\x32\x10.shoal.v1.Tensor\"\xec\x01\n\x08\x45nvReply\x12\x18\n\x10protocol_version\x18\x01 \x01(\r\x12\x12\n\nrequest_id\x18\x02 \x01(\x04\x12!\n\x04spec\x18\x03 \x01(\x0b\x32\x11.shoal.v1.EnvSpecH\x00\x12\x31\n\x0cobservations\x18\x04 \x01(\x0b\x32\x19.shoal.v1.EnvObservationsH\x00\x12/\n\x0btransitions\x18\x05 \x01(\x0b\x32\x18.shoal.v1.EnvTransitionsH\x00\x12#\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x12.shoal.v1.EnvErrorH\x00\x42\x06\n\x04\x62ody\"\xd6\x01\n\x07\x45nvSpec\x12\x10\n\x08\x65nv_name\x18\x01 \x01(\t\x12\x10\n\x08num_envs\x18\x02 \x01(\r\x12*\n\x11observation_space\x18\x03 \x01(\x0b\x32\x0f.shoal.v1.Space\x12%\n\x0c\x61\x63tion_space\x18\x04 \x01(\x0b\x32\x0f.shoal.v1.Space\x12)\n\x0bobservation\x18\x05 \x01(\x0b\x32\x14.shoal.v1.TensorSpec\x12\x19\n\x11max_episode_steps\x18\x06 \x01(\r\x12\x0e\n\x06server\x18\x07 \x01(\t\";\n\nTensorSpec\x12\x1e\n\x05\x64type\x18\x01 \x01(\x0e\x32\x0f.shoal.v1.DType\x12\r\n\x05shape\x18\x02 \x03(\x03\"\xbc\x01\n\x05Space\x12!\n\x03\x62ox\x18\x01 \x01(\x0b\x32\x12.shoal.v1.BoxSpaceH\x00\x12+\n\x08\x64iscrete\x18\x02 \x01(\x0b\x32\x17.shoal.v1.DiscreteSpaceH\x00\x12\x36\n\x0emulti_discrete\x18\x03 \x01(\x0b\x32\x1c.shoal.v1.MultiDiscreteSpaceH\x00\x12#\n\x04\x64ict\x18\x04 \x01(\x0b\x32\x13.shoal.v1.DictSpaceH\x00\x42\x06\n\x04kind\"T\n\x08\x42oxSpace\x12\x1e\n\x05\x64type\x18\x01 \x01(\x0e\x32\x0f.shoal.v1.DType\x12\r\n\x05shape\x18\x02 \x03(\x03\x12\x0b\n\x03low\x18\x03 \x03(\x01\x12\x0c\n\x04high\x18\x04 \x03(\x01\")\n\rDiscreteSpace\x12\t\n\x01n\x18\x01 \x01(\x03\x12\r\n\x05start\x18\x02 \x01(\x03\"\"\n\x12MultiDiscreteSpace\x12\x0c\n\x04nvec\x18\x01 \x03(\x03\"1\n\tDictSpace\x12$\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x13.shoal.v1.DictEntry\"8\n\tDictEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x1e\n\x05space\x18\x02 \x01(\x0b\x32\x0f.shoal.v1.Space\"9\n\x0f\x45nvObservations\x12&\n\x0cobservations\x18\x01 \x01(\x0b\x32\x10.shoal.v1.Tensor\"\xd5\x01\n\x0e\x45nvTransitions\x12&\n\x0cobservations\x18\x01 \x01(\x0b\x32\x10.shoal.v1.Tensor\x12\x0f\n\x07rewards\x18\x02 \x03(\x01\x12\x12\n\nterminated\x18\x03 \x03(\x08\x12\x11\n\ttruncated\x18\x04 \x03(\x08\x12\r\n\x05\x65nded\x18\x05 \x03(\r\x12,\n\x12\x66inal_observations\x18\x06 \x01(\x0b\x32\x10.shoal.v1.Tensor\x12&\n\x08\x65pisodes\x18\x07 \x03(\x0b\x32\x14.shoal.v1.EpisodeEnd\"4\n\nEpisodeEnd\x12\x16\n\x0e\x65pisode_return\x18\x01 \x01(\x01\x12\x0e\n\x06length\x18\x02 \x01(\x03\",\n\x08\x45nvError\x12\x0f\n\x07message\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65tails\x18\x02 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12shoal/v1/env.proto\x12\x08shoal.v1\x1a\x15shoal/v1/tensor.proto\"\xaf\x01\n\nEnvRequest\x12\x18\n\x10protocol_version\x18\x01 \x01(\r\x12\x12\n\nrequest_id\x18\x02 \x01(\x04\x12#\n\x05hello\x18\x03 \x01(\x0b\x32\x12.shoal.v1.EnvHelloH\x00\x12#\n\x05reset\x18\x04 \x01(\x0b\x32\x12.shoal.v1.EnvResetH\x00\x12!\n\x04step\x18\x05 \x01(\x0b\x32\x11.shoal.v1.EnvStepH\x00\x42\x06\n\x04\x62ody\"1\n\x08\x45nvHello\x12\x0e\n\x06\x63lient\x18\x01 \x01(\t\x12\x15\n\rdescribe_only\x18\x02 \x01(\x08\"\x19\n\x08\x45nvReset\x12\r\n\x05seeds\x18\x01 \x03(\x04\",\n\x07\x45nvStep\x12!\n\x07\x61\x63tions\x18\x01 \x01(\x0b\x32\x10.shoal.v1.Tensor\"\xec\x01\n\x08\x45nvReply\x12\x18\n\x10protocol_version\x18\x01 \x01(\r\x12\x12\n\nrequest_id\x18\x02 \x01(\x04\x12!\n\x04spec\x18\x03 \x01(\x0b\x32\x11.shoal.v1.EnvSpecH\x00\x12\x31\n\x0cobservations\x18\x04 \x01(\x0b\x32\x19.shoal.v1.EnvObservationsH\x00\x12/\n\x0btransitions\x18\x05 \x01(\x0b\x32\x18.shoal.v1.EnvTransitionsH\x00\x12#\n\x05\x65rror\x18\x06 \x01(\x0b\x32\x12.shoal.v1.EnvErrorH\x00\x42\x06\n\x04\x62ody\"\x87\x02\n\x07\x45nvSpec\x12\x10\n\x08\x65nv_name\x18\x01 \x01(\t\x12\x10\n\x08num_envs\x18\x02 \x01(\r\x12*\n\x11observation_space\x18\x03 \x01(\x0b\x32\x0f.shoal.v1.Space\x12%\n\x0c\x61\x63tion_space\x18\x04 \x01(\x0b\x32\x0f.shoal.v1.Space\x12)\n\x0bobservation\x18\x05 \x01(\x0b\x32\x14.shoal.v1.TensorSpec\x12\x19\n\x11max_episode_steps\x18\x06 \x01(\r\x12\x0e\n\x06server\x18\x07 \x01(\t\x12/\n\x0e\x61utoreset_mode\x18\x08 \x01(\x0e\x32\x17.shoal.v1.AutoresetMode\";\n\nTensorSpec\x12\x1e\n\x05\x64type\x18\x01 \x01(\x0e\x32\x0f.shoal.v1.DType\x12\r\n\x05shape\x18\x02 \x03(\x03\"\xbc\x01\n\x05Space\x12!\n\x03\x62ox\x18\x01 \x01(\x0b\x32\x12.shoal.v1.BoxSpaceH\x00\x12+\n\x08\x64iscrete\x18\x02 \x01(\x0b\x32\x17.shoal.v1.DiscreteSpaceH\x00\x12\x36\n\x0emulti_discrete\x18\x03 \x01(\x0b\x32\x1c.shoal.v1.MultiDiscreteSpaceH\x00\x12#\n\x04\x64ict\x18\x04 \x01(\x0b\x32\x13.shoal.v1.DictSpaceH\x00\x42\x06\n\x04kind\"T\n\x08\x42oxSpace\x12\x1e\n\x05\x64type\x18\x01 \x01(\x0e\x32\x0f.shoal.v1.DType\x12\r\n\x05shape\x18\x02 \x03(\x03\x12\x0b\n\x03low\x18\x03 \x03(\x01\x12\x0c\n\x04high\x18\x04 \x03(\x01\")\n\rDiscreteSpace\x12\t\n\x01n\x18\x01 \x01(\x03\x12\r\n\x05start\x18\x02 \x01(\x03\"\"\n\x12MultiDiscreteSpace\x12\x0c\n\x04nvec\x18\x01 \x03(\x03\"1\n\tDictSpace\x12$\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x13.shoal.v1.DictEntry\"8\n\tDictEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x1e\n\x05space\x18\x02 \x01(\x0b\x32\x0f.shoal.v1.Space\"9\n\x0f\x45nvObservations\x12&\n\x0cobservations\x18\x01 \x01(\x0b\x32\x10.shoal.v1.Tensor\"\xd5\x01\n\x0e\x45nvTransitions\x12&\n\x0cobservations\x18\x01 \x01(\x0b\x32\x10.shoal.v1.Tensor\x12\x0f\n\x07rewards\x18\x02 \x03(\x01\x12\x12\n\nterminated\x18\x03 \x03(\x08\x12\x11\n\ttruncated\x18\x04 \x03(\x08\x12\r\n\x05\x65nded\x18\x05 \x03(\r\x12,\n\x12\x66inal_observations\x18\x06 \x01(\x0b\x32\x10.shoal.v1.Tensor\x12&\n\x08\x65pisodes\x18\x07 \x03(\x0b\x32\x14.shoal.v1.EpisodeEnd\"4\n\nEpisodeEnd\x12\x16\n\x0e\x65pisode_return\x18\x01 \x01(\x01\x12\x0e\n\x06length\x18\x02 \x01(\x03\",\n\x08\x45nvError\x12\x0f\n\x07message\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65tails\x18\x02 \x01(\t*K\n\rAutoresetMode\x12\x1c\n\x18\x41UTORESET_MODE_SAME_STEP\x10\x00\x12\x1c\n\x18\x41UTORESET_MODE_NEXT_STEP\x10\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'shoal.v1.env_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _AUTORESETMODE._serialized_start=1763
+  _AUTORESETMODE._serialized_end=1838
   _ENVREQUEST._serialized_start=56
   _ENVREQUEST._serialized_end=231
   _ENVHELLO._serialized_start=233
@@ -32,27 +34,27 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _ENVREPLY._serialized_start=358
   _ENVREPLY._serialized_end=594
   _ENVSPEC._serialized_start=597
-  _ENVSPEC._serialized_end=811
-  _TENSORSPEC._serialized_start=813
-  _TENSORSPEC._serialized_end=872
-  _SPACE._serialized_start=875
-  _SPACE._serialized_end=1063
-  _BOXSPACE._serialized_start=1065
-  _BOXSPACE._serialized_end=1149
-  _DISCRETESPACE._serialized_start=1151
-  _DISCRETESPACE._serialized_end=1192
-  _MULTIDISCRETESPACE._serialized_start=1194
-  _MULTIDISCRETESPACE._serialized_end=1228
-  _DICTSPACE._serialized_start=1230
-  _DICTSPACE._serialized_end=1279
-  _DICTENTRY._serialized_start=1281
-  _DICTENTRY._serialized_end=1337
-  _ENVOBSERVATIONS._serialized_start=1339
-  _ENVOBSERVATIONS._serialized_end=1396
-  _ENVTRANSITIONS._serialized_start=1399
-  _ENVTRANSITIONS._serialized_end=1612
-  _EPISODEEND._serialized_start=1614
-  _EPISODEEND._serialized_end=1666
-  _ENVERROR._serialized_start=1668
-  _ENVERROR._serialized_end=1712
+  _ENVSPEC._serialized_end=860
+  _TENSORSPEC._serialized_start=862
+  _TENSORSPEC._serialized_end=921
+  _SPACE._serialized_start=924
+  _SPACE._serialized_end=1112
+  _BOXSPACE._serialized_start=1114
+  _BOXSPACE._serialized_end=1198
+  _DISCRETESPACE._serialized_start=1200
+  _DISCRETESPACE._serialized_end=1241
+  _MULTIDISCRETESPACE._serialized_start=1243
+  _MULTIDISCRETESPACE._serialized_end=1277
+  _DICTSPACE._serialized_start=1279
+  _DICTSPACE._serialized_end=1328
+  _DICTENTRY._serialized_start=1330
+  _DICTENTRY._serialized_end=1386
+  _ENVOBSERVATIONS._serialized_start=1388
+  _ENVOBSERVATIONS._serialized_end=1445
+  _ENVTRANSITIONS._serialized_start=1448
+  _ENVTRANSITIONS._serialized_end=1661
+  _EPISODEEND._serialized_start=1663
+  _EPISODEEND._serialized_end=1715
+  _ENVERROR._serialized_start=1717
+  _ENVERROR._serialized_end=1761
 # @@protoc_insertion_point(module_scope)

@@ -1,9 +1,12 @@
 from . import tensor_pb2 as _tensor_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
+AUTORESET_MODE_NEXT_STEP: AutoresetMode
+AUTORESET_MODE_SAME_STEP: AutoresetMode
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class BoxSpace(_message.Message):
@@ -99,8 +102,9 @@ class EnvReset(_message.Message):
     def __init__(self, seeds: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class EnvSpec(_message.Message):
-    __slots__ = ["action_space", "env_name", "max_episode_steps", "num_envs", "observation", "observation_space", "server"]
+    __slots__ = ["action_space", "autoreset_mode", "env_name", "max_episode_steps", "num_envs", "observation", "observation_space", "server"]
     ACTION_SPACE_FIELD_NUMBER: _ClassVar[int]
+    AUTORESET_MODE_FIELD_NUMBER: _ClassVar[int]
     ENV_NAME_FIELD_NUMBER: _ClassVar[int]
     MAX_EPISODE_STEPS_FIELD_NUMBER: _ClassVar[int]
     NUM_ENVS_FIELD_NUMBER: _ClassVar[int]
@@ -108,13 +112,14 @@ class EnvSpec(_message.Message):
     OBSERVATION_SPACE_FIELD_NUMBER: _ClassVar[int]
     SERVER_FIELD_NUMBER: _ClassVar[int]
     action_space: Space
+    autoreset_mode: AutoresetMode
     env_name: str
     max_episode_steps: int
     num_envs: int
     observation: TensorSpec
     observation_space: Space
     server: str
-    def __init__(self, env_name: _Optional[str] = ..., num_envs: _Optional[int] = ..., observation_space: _Optional[_Union[Space, _Mapping]] = ..., action_space: _Optional[_Union[Space, _Mapping]] = ..., observation: _Optional[_Union[TensorSpec, _Mapping]] = ..., max_episode_steps: _Optional[int] = ..., server: _Optional[str] = ...) -> None: ...
+    def __init__(self, env_name: _Optional[str] = ..., num_envs: _Optional[int] = ..., observation_space: _Optional[_Union[Space, _Mapping]] = ..., action_space: _Optional[_Union[Space, _Mapping]] = ..., observation: _Optional[_Union[TensorSpec, _Mapping]] = ..., max_episode_steps: _Optional[int] = ..., server: _Optional[str] = ..., autoreset_mode: _Optional[_Union[AutoresetMode, str]] = ...) -> None: ...
 
 class EnvStep(_message.Message):
     __slots__ = ["actions"]
@@ -173,3 +178,6 @@ class TensorSpec(_message.Message):
     dtype: _tensor_pb2.DType
     shape: _containers.RepeatedScalarFieldContainer[int]
     def __init__(self, dtype: _Optional[_Union[_tensor_pb2.DType, str]] = ..., shape: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class AutoresetMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []

@@ -1092,7 +1092,7 @@ const ProtobufCMessageDescriptor shoal__v1__env_reply__descriptor =
   (ProtobufCMessageInit) shoal__v1__env_reply__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor shoal__v1__env_spec__field_descriptors[7] =
+static const ProtobufCFieldDescriptor shoal__v1__env_spec__field_descriptors[8] =
 {
   {
     "env_name",
@@ -1178,9 +1178,22 @@ static const ProtobufCFieldDescriptor shoal__v1__env_spec__field_descriptors[7] 
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "autoreset_mode",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Shoal__V1__EnvSpec, autoreset_mode),
+    &shoal__v1__autoreset_mode__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned shoal__v1__env_spec__field_indices_by_name[] = {
   3,   /* field[3] = action_space */
+  7,   /* field[7] = autoreset_mode */
   0,   /* field[0] = env_name */
   5,   /* field[5] = max_episode_steps */
   1,   /* field[1] = num_envs */
@@ -1191,7 +1204,7 @@ static const unsigned shoal__v1__env_spec__field_indices_by_name[] = {
 static const ProtobufCIntRange shoal__v1__env_spec__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor shoal__v1__env_spec__descriptor =
 {
@@ -1201,7 +1214,7 @@ const ProtobufCMessageDescriptor shoal__v1__env_spec__descriptor =
   "Shoal__V1__EnvSpec",
   "shoal.v1",
   sizeof(Shoal__V1__EnvSpec),
-  7,
+  8,
   shoal__v1__env_spec__field_descriptors,
   shoal__v1__env_spec__field_indices_by_name,
   1,  shoal__v1__env_spec__number_ranges,
@@ -1846,4 +1859,32 @@ const ProtobufCMessageDescriptor shoal__v1__env_error__descriptor =
   1,  shoal__v1__env_error__number_ranges,
   (ProtobufCMessageInit) shoal__v1__env_error__init,
   NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue shoal__v1__autoreset_mode__enum_values_by_number[2] =
+{
+  { "AUTORESET_MODE_SAME_STEP", "SHOAL__V1__AUTORESET_MODE__AUTORESET_MODE_SAME_STEP", 0 },
+  { "AUTORESET_MODE_NEXT_STEP", "SHOAL__V1__AUTORESET_MODE__AUTORESET_MODE_NEXT_STEP", 1 },
+};
+static const ProtobufCIntRange shoal__v1__autoreset_mode__value_ranges[] = {
+{0, 0},{0, 2}
+};
+static const ProtobufCEnumValueIndex shoal__v1__autoreset_mode__enum_values_by_name[2] =
+{
+  { "AUTORESET_MODE_NEXT_STEP", 1 },
+  { "AUTORESET_MODE_SAME_STEP", 0 },
+};
+const ProtobufCEnumDescriptor shoal__v1__autoreset_mode__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "shoal.v1.AutoresetMode",
+  "AutoresetMode",
+  "Shoal__V1__AutoresetMode",
+  "shoal.v1",
+  2,
+  shoal__v1__autoreset_mode__enum_values_by_number,
+  2,
+  shoal__v1__autoreset_mode__enum_values_by_name,
+  1,
+  shoal__v1__autoreset_mode__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

@@ -37,6 +37,11 @@ typedef struct Shoal__V1__EnvError Shoal__V1__EnvError;
 
 /* --- enums --- */
 
+typedef enum _Shoal__V1__AutoresetMode {
+  SHOAL__V1__AUTORESET_MODE__AUTORESET_MODE_SAME_STEP = 0,
+  SHOAL__V1__AUTORESET_MODE__AUTORESET_MODE_NEXT_STEP = 1
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SHOAL__V1__AUTORESET_MODE)
+} Shoal__V1__AutoresetMode;
 
 /* --- messages --- */
 
@@ -188,10 +193,14 @@ struct  Shoal__V1__EnvSpec
    * The implementation, for logs: for example "shoal-env 0.1.0, gymnasium 1.4.0, SyncVectorEnv".
    */
   char *server;
+  /*
+   * How episode boundaries are reported (see above).
+   */
+  Shoal__V1__AutoresetMode autoreset_mode;
 };
 #define SHOAL__V1__ENV_SPEC__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&shoal__v1__env_spec__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, NULL, NULL, NULL, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, 0, NULL, NULL, NULL, 0, (char *)protobuf_c_empty_string, SHOAL__V1__AUTORESET_MODE__AUTORESET_MODE_SAME_STEP }
 
 
 struct  Shoal__V1__TensorSpec
@@ -777,6 +786,7 @@ typedef void (*Shoal__V1__EnvError_Closure)
 
 /* --- descriptors --- */
 
+extern const ProtobufCEnumDescriptor    shoal__v1__autoreset_mode__descriptor;
 extern const ProtobufCMessageDescriptor shoal__v1__env_request__descriptor;
 extern const ProtobufCMessageDescriptor shoal__v1__env_hello__descriptor;
 extern const ProtobufCMessageDescriptor shoal__v1__env_reset__descriptor;

@@ -118,10 +118,16 @@ struct  Shoal__V1__Rollout
    * A learner restarted from a checkpoint counts the ones it has no record of as lost in its predecessor's crash.
    */
   uint64_t acknowledged_below;
+  /*
+   * uint8 [T, B], 0 or 1, or absent when there are none: reset steps of environments that autoreset on the next
+   * step (env.proto's NEXT_STEP). The action of such a step was ignored and its reward is 0; the learner leaves it
+   * out. observations[t] of a reset step is the last observation of the episode that ended at t - 1.
+   */
+  Shoal__V1__Tensor *reset_steps;
 };
 #define SHOAL__V1__ROLLOUT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&shoal__v1__rollout__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0,NULL, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0,NULL, 0, NULL }
 
 
 /* Shoal__V1__EpisodeStats methods */
