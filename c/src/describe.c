@@ -153,6 +153,9 @@ int shoal_env_describe(const shoal_env_class *cls, FILE *out) {
     fprintf(out, "%u,\n", spec->max_episode_steps);
     key(out, 1, "server");
     string(out, spec->server);
+    fputs(",\n", out);
+    key(out, 1, "autoreset_mode");
+    string(out, "SAME_STEP"); /* the library resets an ended environment within the step */
     fputs("\n}\n", out);
     shoal_spec_free(&made);
     return fflush(out) == 0 && !ferror(out) ? 0 : -1;

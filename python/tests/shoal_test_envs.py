@@ -137,10 +137,40 @@ class SameStepVectorEnv(VectorEnv[Any, Any, Any]):
 
 
 class NextStepVectorEnv(SameStepVectorEnv):
-    """Like SameStepVectorEnv but declaring NEXT_STEP, as gymnasium 1.4.0's CartPoleVectorEnv does."""
+    """SameStepVectorEnv's counting with NEXT_STEP autoreset, as gymnasium 1.4.0's CartPoleVectorEnv does it: the step
+    after an episode's end resets the environment (reward 0, no flags) and observes 0."""
 
     metadata = {"autoreset_mode": AutoresetMode.NEXT_STEP}
+
+    def __init__(self, num_envs: int = 1, max_episode_steps: int = 3) -> None:
+        super().__init__(num_envs, max_episode_steps)
+        self.resetting = np.zeros(num_envs, np.bool_)
+
+    def reset(self, *, seed: Any = None, options: Any = None) -> tuple[Any, dict[str, Any]]:
+        self.resetting[:] = False
+        return super().reset(seed=seed, options=options)
+
+    def step(self, actions: Any) -> tuple[Any, Any, Any, Any, dict[str, Any]]:
+        resetting = self.resetting
+        self.t = np.where(resetting, 0, self.t + 1)
+        self.resetting = ~resetting & (self.t >= self.length)
+        rewards = np.where(resetting, 0.0, 1.0)
+        return self.t[:, None].astype(np.float32), rewards, np.zeros_like(resetting), self.resetting.copy(), {}
+
+
+class DisabledVectorEnv(SameStepVectorEnv):
+    """A native vector env that does not autoreset at all."""
+
+    metadata = {"autoreset_mode": AutoresetMode.DISABLED}
+
+
+def make_recorded_next_step(num_envs: int = 1, max_episode_steps: int = 3) -> VectorEnv[Any, Any, Any]:
+    """NextStepVectorEnv whose episodes RecordEpisodeStatistics counts inside a wrapper that halves the rewards."""
+    env = gym.wrappers.vector.RecordEpisodeStatistics(NextStepVectorEnv(num_envs, max_episode_steps))
+    return gym.wrappers.vector.TransformReward(env, lambda rewards: rewards / 2)
 
 
 gym.register("ShoalTest/SameStep-v0", entry_point=FailingEnv, vector_entry_point=SameStepVectorEnv)
 gym.register("ShoalTest/NextStep-v0", entry_point=FailingEnv, vector_entry_point=NextStepVectorEnv)
+gym.register("ShoalTest/Disabled-v0", entry_point=FailingEnv, vector_entry_point=DisabledVectorEnv)
+gym.register("ShoalTest/RecordedNextStep-v0", entry_point=FailingEnv, vector_entry_point=make_recorded_next_step)

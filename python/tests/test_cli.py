@@ -27,7 +27,8 @@ CARTPOLE = {
     "action_space": {"discrete": {"n": 2, "start": 0}},
     "observation": {"dtype": "float32", "shape": [4]},
     "max_episode_steps": 500,
-    "server": f"shoal-env 0.1.0, gymnasium {gym.__version__}, SyncVectorEnv",
+    "server": f"shoal-env 0.1.0, gymnasium {gym.__version__}, CartPoleVectorEnv",
+    "autoreset_mode": "NEXT_STEP",
 }
 
 
@@ -44,6 +45,12 @@ def test_the_shoal_env_command_describes_cartpole() -> None:
     assert json.loads(result.stdout) == CARTPOLE
 
 
+def test_describe_shows_the_autoreset_mode_of_the_vectorization_asked_for(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["describe", "--env", "gymnasium:CartPole-v1", "--vectorization", "sync"]) == 0
+    described = json.loads(capsys.readouterr().out)
+    assert described["autoreset_mode"] == "SAME_STEP" and described["server"].endswith(", SyncVectorEnv")
+
+
 def test_describe_loads_a_python_callable_and_shows_the_dict_layout(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["describe", "--env", "python:shoal_test_envs:DictEnv", "--env-args", '{"length": 9}']) == 0
     described = json.loads(capsys.readouterr().out)
@@ -52,7 +59,7 @@ def test_describe_loads_a_python_callable_and_shows_the_dict_layout(capsys: pyte
     assert described["observation_space"]["dict"]["keys"] == {"multi_discrete": {"nvec": [2, 3]}}
     assert described["observation"] == {"dtype": "float32", "shape": [10]}
     assert described["action_space"] == {"multi_discrete": {"nvec": [2, 3]}}
-    assert described["max_episode_steps"] == 0
+    assert described["max_episode_steps"] == 0 and described["autoreset_mode"] == "SAME_STEP"
 
 
 @pytest.mark.parametrize(
@@ -89,8 +96,8 @@ def test_a_bad_endpoint_is_an_argparse_error(capsys: pytest.CaptureFixture[str])
     [
         (["describe", "--env", "gymnasium:NoSuchEnv-v0"], "cannot serve gymnasium:NoSuchEnv-v0: "),
         (["describe", "--env", "python:shoal_test_envs:make_uint16"], "uint16"),
-        (["serve", "ipc:///tmp/unused.sock", "--env", "gymnasium:CartPole-v1", "--vectorization", "native"],
-         "not SAME_STEP"),
+        (["serve", "ipc:///tmp/unused.sock", "--env", "gymnasium:Pendulum-v1", "--vectorization", "native"],
+         "no vectorised implementation"),
         (["serve", "ipc:///tmp/unused.sock", "--env", "gymnasium:CartPole-v1", "--env-args", '{"nope": 1}'],
          "nope"),
     ],
@@ -114,7 +121,10 @@ def test_serve_logs_its_start_and_stops_cleanly_on_sigint(ipc_endpoint: str) -> 
         _, stderr = process.communicate(timeout=20)
         assert process.returncode == 0
     first = stderr.splitlines()[0]
-    assert f"serving gymnasium:CartPole-v1 at {ipc_endpoint}: M=3, SyncVectorEnv (sync vectorization)" in first
+    assert (
+        f"serving gymnasium:CartPole-v1 at {ipc_endpoint}: M=3, CartPoleVectorEnv "
+        "(native vectorization, NEXT_STEP autoreset)"
+    ) in first
     assert "observations Box(" in first and "as float32 [4], actions Discrete(2)" in first
     assert "stopped after 1 requests (0 errors)" in stderr
 

@@ -1,7 +1,9 @@
 """A served environment's episodes equal the same environment stepped by hand, through a real server process.
 
-The reference is built as SyncVectorEnv builds its environments: environment i is reset with seed i of the list, and
-its autoresets are resets without a seed, which go on drawing from that environment's own generator.
+In SAME_STEP mode (SyncVectorEnv), the reference is built as SyncVectorEnv builds its environments: environment i is
+reset with seed i of the list, and its autoresets are resets without a seed, which go on drawing from that
+environment's own generator. In NEXT_STEP mode (a native vector env), the reference is the same native vector env,
+reset with the first seed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from conftest import running_server
 
+from shoal_env._proto import env_pb2
 from shoal_env.client import EnvClient
 from shoal_env.observations import ObservationLayout
 
@@ -34,7 +37,7 @@ def compare_with_hand(
     counts = {"terminated": 0, "truncated": 0}
     with EnvClient(endpoint, deadline=20) as client:
         spec = client.hello("episodes test")
-        assert spec.num_envs == len(seeds)
+        assert spec.num_envs == len(seeds) and spec.autoreset_mode == env_pb2.AUTORESET_MODE_SAME_STEP
         observations = client.reset(seeds)
         expected = layout.encode_rows([env.reset(seed=seed)[0] for env, seed in zip(envs, seeds)])
         assert observations.dtype == expected.dtype and np.array_equal(observations, expected)
@@ -78,12 +81,53 @@ def balance_or_fall(observations: npt.NDArray[Any], t: int) -> npt.NDArray[np.in
 
 
 def test_cartpole_episodes_equal_single_envs_stepped_by_hand(ipc_endpoint: str) -> None:
-    with running_server(ipc_endpoint, "gymnasium:CartPole-v1", "--num-envs", "4"):
+    with running_server(ipc_endpoint, "gymnasium:CartPole-v1", "--num-envs", "4", "--vectorization", "sync"):
         counts = compare_with_hand(
             ipc_endpoint, lambda: gym.make("CartPole-v1"), [11, 22, 33, 44], 620, balance_or_fall
         )
     assert counts["truncated"] >= 2, counts  # the time limit at 500
     assert counts["terminated"] >= 10, counts
+
+
+def test_next_step_cartpole_equals_its_own_vector_env_stepped_in_process(ipc_endpoint: str) -> None:
+    """auto serves CartPole by CartPoleVectorEnv in NEXT_STEP mode: every reply equals that env's own step, episodes
+    are counted without reset steps, and a reset step has reward 0, no flags, and ends nothing."""
+    seeds = [7, 8, 9, 10]
+    reference = gym.make_vec("CartPole-v1", num_envs=len(seeds), vectorization_mode="vector_entry_point")
+    counts = {"terminated": 0, "truncated": 0, "reset steps": 0}
+    with running_server(ipc_endpoint, "gymnasium:CartPole-v1", "--num-envs", str(len(seeds))):
+        with EnvClient(ipc_endpoint, deadline=20) as client:
+            spec = client.hello("next-step test")
+            assert spec.autoreset_mode == env_pb2.AUTORESET_MODE_NEXT_STEP and "CartPoleVectorEnv" in spec.server
+            observations = client.reset(seeds)
+            assert np.array_equal(observations, reference.reset(seed=seeds[0])[0])
+            lengths = np.zeros(len(seeds), np.int64)
+            resetting = np.zeros(len(seeds), np.bool_)
+            for t in range(620):
+                actions = balance_or_fall(observations, t)
+                got = client.step(actions)
+                expected, rewards, terminated, truncated, _ = reference.step(actions)
+                assert np.array_equal(got.observations, expected), t
+                assert got.rewards.tolist() == rewards.tolist(), t
+                assert got.terminated.tolist() == terminated.tolist(), t
+                assert got.truncated.tolist() == truncated.tolist(), t
+                ended = np.flatnonzero(terminated | truncated)
+                assert got.ended == ended.tolist(), t
+                assert np.array_equal(got.final_observations, expected[ended]), t  # the episodes' last observations
+                # A reset step: the next episode's first observation, reward 0, no flags, in no episode.
+                assert np.all(got.rewards[resetting] == 0.0), t
+                assert not np.any(got.terminated[resetting] | got.truncated[resetting]), t
+                counts["reset steps"] += int(resetting.sum())
+                lengths += ~resetting
+                assert got.episode_lengths == lengths[ended].tolist(), t
+                assert got.episode_returns == [float(n) for n in lengths[ended]], t  # CartPole's return is its length
+                counts["terminated"] += int(terminated.sum())
+                counts["truncated"] += int(truncated.sum())
+                lengths[ended] = 0
+                resetting = terminated | truncated
+                observations = got.observations
+    assert counts["truncated"] >= 2, counts  # the time limit at 500
+    assert counts["terminated"] >= 10 and counts["reset steps"] >= 10, counts
 
 
 def test_pendulum_episodes_equal_by_hand_with_box_actions_clipped(ipc_endpoint: str) -> None:

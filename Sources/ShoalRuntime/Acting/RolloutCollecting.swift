@@ -27,6 +27,7 @@ extension UnrollCollector: RolloutCollecting {
 extension RemoteUnrollCollector: RolloutCollecting {
     var stats: [String: Double] {
         var stats: [String: Double] = [ActorReport.Key.envServersUp: Double(serversUp)]
+        for (label, count) in faults { stats[ActorReport.Key.envFaultsPrefix + label] = Double(count) }
         for (label, count) in abandoned { stats[ActorReport.Key.abandonedPrefix + label] = Double(count) }
         for (label, count) in rejected { stats[ActorReport.Key.envRejectedPrefix + label] = Double(count) }
         return stats

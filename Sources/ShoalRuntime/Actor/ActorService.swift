@@ -65,7 +65,11 @@ public final class ActorService {
         self.runID = runID
         self.actorID = actorID
         self.incarnation = incarnation
-        let shape = try config.environmentShape()
+        // A served environment's shape comes from this actor's own first server (not waited on longer than a
+        // supervisor waits for a first heartbeat); weights for another architecture would be refused.
+        let shape = try config.environmentShape(
+            askingServer: config.environmentSource() == .builtIn ? nil : config.envServers(forActor: actorID)[0],
+            wait: .seconds(50))
         let spec = config.networkSpec(for: shape)
         // Each actor and incarnation explores differently, reproducibly from the run's seed.
         let seed = config.seed &+ UInt64(actorID) &* 1_000_003 &+ UInt64(incarnation) &* 7_919
@@ -310,6 +314,8 @@ public struct ActorReport: Sendable {
         public static let rejectedPrefix = "rejected/"
         public static let peakMemory = "peak_rss_mib"
         public static let envServersUp = "env_servers_up"
+        /// Environment-server faults (no reply in time, error replies, bad replies, unfit servers), by fault.
+        public static let envFaultsPrefix = "env_faults/"
         /// Unrolls abandoned because their environment server failed, by fault.
         public static let abandonedPrefix = "abandoned/"
         /// Environment-server replies refused, by reason.

@@ -18,7 +18,8 @@ extension TrainingConfig {
         if EnvironmentRegistry.builtIn.ids.contains(env) { return .builtIn }
         if env == "remote" { return .remote }
         let parts = env.split(separator: ":", omittingEmptySubsequences: false)
-        if parts.count == 2, parts[0] == "gymnasium", !parts[1].isEmpty { return .served }
+        // gymnasium:<id>, or gymnasium:<module>:<id> for an id a module registers on import.
+        if parts.count >= 2, parts[0] == "gymnasium", !parts.last!.isEmpty { return .served }
         if parts.count == 3, parts[0] == "python", !parts[1].isEmpty, !parts[2].isEmpty { return .served }
         if parts.count >= 2, parts[0] == "exec", !parts.dropFirst().joined(separator: ":").isEmpty { return .served }
         throw ShoalRuntimeError(

@@ -4,8 +4,9 @@ import ShoalCore
 /// config files and of `--set key=value` overrides.
 public struct TrainingConfig: Codable, Sendable, Equatable {
     // MARK: Run
-    /// The environment: a built-in id (CartPole-v1), `gymnasium:<id>` or `python:<module>:<callable>` (served by
-    /// Python environment servers that `shoal train` starts), or `remote` (servers at `envServers`, started apart).
+    /// The environment: a built-in id (CartPole-v1); `gymnasium:<id>`, `python:<module>:<callable>` or
+    /// `exec:<program>` (environment servers that `shoal train` starts: Python's shoal-env, or a program built on the C
+    /// library); or `remote` (servers at `envServers`, started apart).
     public var env = "CartPole-v1"
     /// Seeds the network's initial weights, the environments and action sampling.
     public var seed: UInt64 = 1
@@ -41,7 +42,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var gemm = GemmBackend.preferred
 
     // MARK: Learner
-    /// Unrolls per learner update; the update's batch is rolloutsPerBatch × envsPerActor columns of T steps.
+    /// Unrolls per learner update; the update's batch is rolloutsPerBatch × B columns of T steps (B = envsPerActor
+    /// for a built-in environment, envsPerActor / envServersPerActor for served ones: one unroll per server).
     public var rolloutsPerBatch = 1
     /// adam or rmsprop.
     public var optimizer = OptimizerKind.adam
@@ -125,7 +127,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         case .adam: .adam(beta1: adamBeta1, beta2: adamBeta2, epsilon: epsilon)
         case .rmsprop: .rmsprop(decay: rmspropDecay, momentum: rmspropMomentum, epsilon: epsilon)
         }
-        let stepsPerUpdate = rolloutsPerBatch * envsPerActor * unrollLength
+        let columns = (try? environmentSource()) == .builtIn ? envsPerActor : envsPerServer
+        let stepsPerUpdate = rolloutsPerBatch * columns * unrollLength
         let schedule: LearningRateSchedule =
             if let finalLearningRate, let maxEnvSteps {
                 .linear(initial: learningRate, final: finalLearningRate, updates: maxEnvSteps / stepsPerUpdate)

@@ -40,7 +40,7 @@ final class EnvServerConnection {
     }
 
     /// The reply to the outstanding request if it has arrived, else nil. Throws `WireError` for a reply that cannot
-    /// be decoded (the request stays outstanding until the caller gives up on it).
+    /// be decoded.
     func receive() throws -> EnvReply? {
         while let parts = try socket.receiveMultipart(timeout: .zero) {
             guard parts.count == 1 else {

@@ -33,7 +33,8 @@ final class RemoteEnvGroup {
     private(set) var phase: Phase = .down(retryAt: .now)
     /// Steps of the unroll in progress already recorded.
     private(set) var stepsTaken = 0
-    /// Unrolls abandoned, by `Fault` label.
+    /// Faults, by `Fault` label, and the unrolls they abandoned (a fault before the first step abandons none).
+    private(set) var faults: [String: Int64] = [:]
     private(set) var abandoned: [String: Int64] = [:]
     /// Replies refused, by `RejectionReason` label.
     private(set) var rejected: [String: Int64] = [:]
@@ -196,6 +197,7 @@ final class RemoteEnvGroup {
 
     /// Abandons the unroll in progress (counted when it had begun), reopens the connection and waits out the backoff.
     private func fail(_ fault: Fault, _ message: String, details: String = "") {
+        faults[fault.rawValue, default: 0] += 1
         let hadUnroll = phase == .awaitingStep || (phase == .ready && stepsTaken > 0)
         if hadUnroll { abandoned[fault.rawValue, default: 0] += 1 }
         var metadata: Logger.Metadata = ["fault": "\(fault.rawValue)", "detail": "\(message.prefix(500))",

@@ -44,7 +44,8 @@ final class RemoteUnrollCollector {
         groups.filter { if case .down = $0.phase { return false } else { return true } }.count
     }
 
-    /// Unrolls abandoned by fault, and replies refused by reason, over every server.
+    /// Faults, unrolls abandoned by fault, and replies refused by reason, over every server.
+    var faults: [String: Int64] { groups.reduce(into: [:]) { $0.merge($1.faults, uniquingKeysWith: +) } }
     var abandoned: [String: Int64] { groups.reduce(into: [:]) { $0.merge($1.abandoned, uniquingKeysWith: +) } }
     var rejected: [String: Int64] { groups.reduce(into: [:]) { $0.merge($1.rejected, uniquingKeysWith: +) } }
 

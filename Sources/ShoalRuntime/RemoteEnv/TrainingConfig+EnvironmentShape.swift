@@ -4,14 +4,16 @@ import ShoalWire
 import ZeroMQ
 
 extension TrainingConfig {
-    /// The shape of the run's environment: the registry's for a built-in one, else what the first environment server
-    /// says it hosts. Waits up to `wait` for the server to answer (a Python server takes a second or two to start),
-    /// asking again every `envTimeoutSeconds`.
-    public func environmentShape(wait: Duration = .seconds(120)) throws -> EnvironmentShape {
+    /// The shape of the run's environment: the registry's for a built-in one, else what an environment server
+    /// (`server`, by default the first of `envServers`) says it hosts. Waits up to `wait` for the server to answer (a
+    /// Python server takes a second or two to start), asking again every `envTimeoutSeconds`.
+    public func environmentShape(
+        askingServer server: String? = nil, wait: Duration = .seconds(50)
+    ) throws -> EnvironmentShape {
         if try environmentSource() == .builtIn {
             return EnvironmentShape(try EnvironmentRegistry.builtIn.factory(for: env))
         }
-        guard let endpoint = envServers.first else {
+        guard let endpoint = server ?? envServers.first else {
             throw ShoalRuntimeError(.invalidConfigValue, subject: "envServers", value: "[]",
                                     reason: "no environment server to ask what \(env) looks like")
         }

@@ -4,8 +4,8 @@ import ShoalWire
 
 /// `shoal train` without `--in-process`: a supervisor in this process runs one learner and `config.actors` actor
 /// processes of the same binary on this machine, talking over ipc sockets in the run directory, exactly as they
-/// would across hosts. For a `gymnasium:` or `python:` environment it also runs `envServersPerActor` Python
-/// environment servers per actor (`shoal-env serve`), and the resolved config lists their addresses.
+/// would across hosts. For a served environment (`gymnasium:`, `python:` or `exec:`) it also runs
+/// `envServersPerActor` environment servers per actor, and the resolved config lists their addresses.
 public final class SingleNodeTraining {
     public let config: TrainingConfig
     public let run: RunDirectory
@@ -48,7 +48,7 @@ public final class SingleNodeTraining {
         return [learner] + actors + environmentServers(restartPolicy: restartPolicy)
     }
 
-    /// The Python environment servers of a served environment, one per address in `envServers`; none otherwise.
+    /// The environment servers of a served environment, one per address in `envServers`; none otherwise.
     private func environmentServers(restartPolicy: RestartPolicy) -> [ChildSpec] {
         guard (try? config.environmentSource()) == .served else { return [] }
         return config.envServers.enumerated().map { index, endpoint in

@@ -41,7 +41,7 @@ public struct ObservationBatch: Sendable, Equatable {
     }
 }
 
-/// What one step of M environments produced (same-step autoreset: see env.proto).
+/// What one step of M environments produced (episode boundaries follow the server's autoreset mode: see env.proto).
 public struct EnvTransitions: Sendable, Equatable {
     /// [M]: after the step; for an environment whose episode ended, its next episode's first observation.
     public var observations: ObservationBatch

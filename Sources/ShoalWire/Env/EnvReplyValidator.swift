@@ -1,5 +1,6 @@
 /// Checks an environment server's replies against what it said it hosts: M rows of its observation layout, one
-/// reward and pair of flags per environment, an `ended` list that matches the flags, finite numbers. A reply that
+/// reward and pair of flags per environment, an `ended` list that matches the flags, finite numbers (in the wire
+/// dtype, and as the Floats the network takes: a float64 beyond Float's range is refused too). A reply that
 /// fails is refused with a named reason, never used.
 public struct EnvReplyValidator: Sendable {
     /// What the server said it hosts.
@@ -45,8 +46,8 @@ public struct EnvReplyValidator: Sendable {
             throw WireError(.shapeMismatch(field), "\(field) are \(batch.count) × \(batch.layout), expected \(rows) × "
                             + "\(spec.observation)")
         }
-        if let index = batch.firstNaN() {
-            throw WireError(.nonFinite(field), "\(field) hold NaN (row \(index / max(1, batch.layout.count)))")
+        if let index = batch.firstNonFinite() {
+            throw WireError(.nonFinite(field), "\(field) hold NaN or an infinity (row \(index / max(1, batch.layout.count)))")
         }
     }
 }

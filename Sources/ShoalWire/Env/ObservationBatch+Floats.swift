@@ -28,14 +28,14 @@ extension ObservationBatch {
         }
     }
 
-    /// The index of the first NaN element, if the dtype has NaNs and one is there.
-    func firstNaN() -> Int? {
+    /// The index of the first element that is NaN or infinite, or becomes infinite as a Float.
+    func firstNonFinite() -> Int? {
         let total = count * layout.count
         return data.withUnsafeBytes { raw -> Int? in
             switch layout.dtype {
-            case .float32: return firstIndex(raw, Float.self, total) { $0.isNaN }
-            case .float64: return firstIndex(raw, Double.self, total) { $0.isNaN }
-            case .float16: return firstIndex(raw, UInt16.self, total) { Float16(bitPattern: $0).isNaN }
+            case .float32: return firstIndex(raw, Float.self, total) { !$0.isFinite }
+            case .float64: return firstIndex(raw, Double.self, total) { !Float($0).isFinite }
+            case .float16: return firstIndex(raw, UInt16.self, total) { !Float16(bitPattern: $0).isFinite }
             case .bool, .uint8, .int8, .int16, .int32, .int64: return nil
             }
         }

@@ -62,12 +62,13 @@ def _serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info(
-        "serving %s at %s: M=%d, %s (%s vectorization), observations %s as %s %s, actions %s%s",
+        "serving %s at %s: M=%d, %s (%s vectorization, %s autoreset), observations %s as %s %s, actions %s%s",
         args.env,
         server.endpoint,
         host.num_envs,
         vector.implementation,
         vector.vectorization,
+        vector.autoreset_mode.name,
         vector.env.single_observation_space,
         host.layout.dtype,
         list(host.layout.shape),
@@ -86,7 +87,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _describe(args: argparse.Namespace) -> int:
     try:
-        vector = make_vector_env(args.env, 1, args.env_args, "auto")
+        vector = make_vector_env(args.env, 1, args.env_args, args.vectorization)
         host = EnvHost(vector)
     except (EnvMakeError, UnsupportedSpaceError) as error:
         return _cannot_serve(args.env, error)
@@ -112,13 +113,6 @@ def _parser() -> argparse.ArgumentParser:
     _add_env(serve)
     serve.add_argument("--num-envs", type=_positive_int, default=16, metavar="M", help="environments (default 16)")
     serve.add_argument("--seed", type=_seed, default=None, metavar="N", help="seeds the seeds drawn for resets without")
-    serve.add_argument(
-        "--vectorization",
-        choices=VECTORIZATIONS,
-        default="auto",
-        help="native: the environment's own vector env (must autoreset on the same step); sync: SyncVectorEnv; "
-        "auto (default): native when it autoresets on the same step, else sync",
-    )
     serve.add_argument("--id", type=_uint32, default=0, metavar="N", help="this server's index, for heartbeats")
     serve.add_argument(
         "--heartbeat-seconds",
@@ -147,6 +141,13 @@ def _add_env(parser: argparse.ArgumentParser) -> None:
         default={},
         metavar="JSON",
         help='keyword arguments for gymnasium.make or the callable, as a JSON object: \'{"g": 9.81}\'',
+    )
+    parser.add_argument(
+        "--vectorization",
+        choices=VECTORIZATIONS,
+        default="auto",
+        help="native: the environment's own vector env, in its autoreset mode (SAME_STEP or NEXT_STEP); "
+        "sync: SyncVectorEnv in SAME_STEP mode; auto (default): native when the environment has one, else sync",
     )
 
 

@@ -10,7 +10,8 @@ from shoal_env.tensors import NUMPY_BY_DTYPE, dtype_name
 
 
 def spec_to_json(spec: env_pb2.EnvSpec) -> dict[str, Any]:
-    """The spec's fields, dtypes by their numpy names; unbounded sides as "Infinity"/"-Infinity" (proto3 JSON's way)."""
+    """The spec's fields, dtypes by their numpy names, the autoreset mode as "SAME_STEP" or "NEXT_STEP"; unbounded
+    sides as "Infinity"/"-Infinity" (proto3 JSON's way)."""
     return {
         "env_name": spec.env_name,
         "observation_space": space_to_json(spec.observation_space),
@@ -18,7 +19,16 @@ def spec_to_json(spec: env_pb2.EnvSpec) -> dict[str, Any]:
         "observation": {"dtype": _dtype(spec.observation.dtype), "shape": list(spec.observation.shape)},
         "max_episode_steps": spec.max_episode_steps,
         "server": spec.server,
+        "autoreset_mode": autoreset_mode_name(spec.autoreset_mode),
     }
+
+
+def autoreset_mode_name(mode: env_pb2.AutoresetMode) -> str:
+    """"SAME_STEP" or "NEXT_STEP" (the enum's name without its prefix), or the number of a mode unknown here."""
+    try:
+        return env_pb2.AutoresetMode.Name(mode).removeprefix("AUTORESET_MODE_")
+    except ValueError:
+        return str(int(mode))
 
 
 def space_to_json(space: env_pb2.Space) -> dict[str, Any]:

@@ -6,43 +6,59 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from gymnasium.vector import AutoresetMode
 
 
 class EpisodeCounters:
     """Per-environment return (a float64 sum of rewards) and length, started afresh when an episode ends.
 
-    When the environment counts its episodes itself (gymnasium's RecordEpisodeStatistics puts
-    {"episode": {"r", "l"}} in the info of an episode's last step), its figures are reported instead: a wrapper
-    outside it that clips rewards then still reports the unclipped return, as env.proto asks.
+    In NEXT_STEP mode, the step after an episode's end is the environment's reset step: it counts toward no episode
+    (its reward is 0 anyway), so that lengths count the steps actually taken, as in SAME_STEP mode.
+
+    When the environment counts its episodes itself (gymnasium's RecordEpisodeStatistics puts {"episode": {"r", "l"}}
+    in the info of an episode's last step: infos["final_info"] of a SAME_STEP vector env, the step's infos of a
+    NEXT_STEP one), its figures are reported instead: a wrapper outside it that clips rewards then still reports the
+    unclipped return, as env.proto asks.
     """
 
-    def __init__(self, num_envs: int) -> None:
+    def __init__(self, num_envs: int, autoreset_mode: AutoresetMode = AutoresetMode.SAME_STEP) -> None:
+        self.next_step = autoreset_mode == AutoresetMode.NEXT_STEP
         self.returns = np.zeros(num_envs, dtype=np.float64)
         self.lengths = np.zeros(num_envs, dtype=np.int64)
+        #: NEXT_STEP: the environments whose episode ended on the last step, so that their next step is a reset step.
+        self.resetting = np.zeros(num_envs, dtype=np.bool_)
 
     def restart(self) -> None:
         """Every environment starts a new episode."""
         self.returns[:] = 0.0
         self.lengths[:] = 0
+        self.resetting[:] = False
 
     def step(
         self, rewards: npt.NDArray[np.float64], ended: npt.NDArray[np.intp], infos: dict[str, Any]
     ) -> list[tuple[float, int]]:
         """Counts one step of every environment; the (return, length) of each episode in `ended`, in that order."""
-        self.returns += rewards
-        self.lengths += 1
+        if self.next_step:
+            taken = ~self.resetting
+            self.returns += np.where(taken, rewards, 0.0)
+            self.lengths += taken
+            self.resetting[:] = False
+            self.resetting[ended] = True
+        else:
+            self.returns += rewards
+            self.lengths += 1
         if len(ended) == 0:
             return []
         episodes = list(zip(self.returns[ended].tolist(), self.lengths[ended].tolist()))
-        _take_recorded(episodes, ended, infos)
+        _take_recorded(episodes, ended, infos if self.next_step else infos.get("final_info"))
         self.returns[ended] = 0.0
         self.lengths[ended] = 0
         return episodes
 
 
-def _take_recorded(episodes: list[tuple[float, int]], ended: npt.NDArray[np.intp], infos: dict[str, Any]) -> None:
-    """Replaces counted figures by those RecordEpisodeStatistics reported in the final infos, where it did."""
-    final = infos.get("final_info")
+def _take_recorded(episodes: list[tuple[float, int]], ended: npt.NDArray[np.intp], final: Any) -> None:
+    """Replaces counted figures by those RecordEpisodeStatistics reported in `final`, the infos of the episodes' last
+    steps, where it did."""
     if not isinstance(final, dict) or "episode" not in final:
         return
     recorded, mask = final["episode"], final.get("_episode")

@@ -9,6 +9,7 @@ import gymnasium as gym
 import numpy as np
 import numpy.typing as npt
 from gymnasium import spaces
+from gymnasium.vector import AutoresetMode
 
 from shoal_env import __version__
 from shoal_env._proto import env_pb2, tensor_pb2
@@ -17,6 +18,12 @@ from shoal_env.episodes import EpisodeCounters
 from shoal_env.observations import ObservationLayout
 from shoal_env.spaces import space_to_proto
 from shoal_env.vector import VectorEnvironment
+
+#: The protocol's value of each autoreset mode a server serves in.
+AUTORESET_MODES = {
+    AutoresetMode.SAME_STEP: env_pb2.AUTORESET_MODE_SAME_STEP,
+    AutoresetMode.NEXT_STEP: env_pb2.AUTORESET_MODE_NEXT_STEP,
+}
 
 #: Seeds the server draws for a reset without seeds lie in [0, 2**63).
 _SEED_BOUND = 2**63
@@ -38,7 +45,9 @@ class FinalObservationError(RuntimeError):
 class Step:
     """What one step of the M environments produced, observations already in the wire's layout.
 
-    `observations` may be the vector env's own buffer: encode it before the next step.
+    `observations` may be the vector env's own buffer: encode it before the next step. In NEXT_STEP mode, an
+    environment whose episode ended has its last observation in `observations` (and in `final_observations`), and its
+    next step is a reset step, which ends nothing (see vector.py).
     """
 
     observations: npt.NDArray[Any]
@@ -70,8 +79,10 @@ class EnvHost:
             observation=self.layout.spec,
             max_episode_steps=vector.max_episode_steps,
             server=f"shoal-env {__version__}, gymnasium {gym.__version__}, {vector.implementation}",
+            autoreset_mode=AUTORESET_MODES[vector.autoreset_mode],
         )
-        self.counters = EpisodeCounters(self.num_envs)
+        self.next_step = vector.autoreset_mode == AutoresetMode.NEXT_STEP
+        self.counters = EpisodeCounters(self.num_envs, vector.autoreset_mode)
         self._seeds = np.random.default_rng(seed)
         self._needs_reset = True
         #: Environment steps served (M per step).
@@ -111,7 +122,8 @@ class EnvHost:
         truncated = np.asarray(truncated, dtype=np.bool_)
         ended = np.flatnonzero(terminated | truncated)
         encoded = self.layout.encode(observations, self.num_envs)
-        finals = self._final_observations(ended, infos)
+        # NEXT_STEP: the step's observations of the ended environments are their episodes' last.
+        finals = encoded[ended] if self.next_step else self._final_observations(ended, infos)
         episodes = self.counters.step(rewards, ended, infos)
         self._needs_reset = False
         self.steps += self.num_envs

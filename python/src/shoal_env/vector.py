@@ -1,10 +1,16 @@
-"""Building the M environments of a server as one vector environment with same-step autoreset.
+"""Building the M environments of a server as one vector environment, and the autoreset mode it is served in.
 
-Shoal's rollouts hold one step per transition: when an episode ends, the step that ended it carries its reward and
-flags, its final observation, and the first observation of the next episode (env.proto's "same-step autoreset"). A
-vector env in gymnasium's default NEXT_STEP mode instead returns the final observation as the step's observation and
-spends the *next* call to `step` on resetting that environment, ignoring its action: that invents one step per episode
-which Shoal's rollouts cannot hold. So every vector env built here autoresets on the same step.
+env.proto reports episode ends in one of two autoreset modes. In SAME_STEP, the step that ends an episode carries its
+reward and flags, its final observation, and the first observation of the next episode. In NEXT_STEP (gymnasium's
+default for vector envs, and the only mode of many native ones, such as gymnasium 1.4.0's CartPoleVectorEnv), that
+step returns the episode's last observation, and the environment's next step is a reset step: its action is ignored,
+its reward is 0, and it returns the next episode's first observation. Shoal's actor records reset steps and masks them
+out of learning.
+
+An environment that is natively vectorised (its gymnasium spec has a vector_entry_point) is served by its own vector
+env, in the mode it declares, SAME_STEP or NEXT_STEP: it is usually far faster than M single environments
+(CartPole-v1's CartPoleVectorEnv, NEXT_STEP only, steps over ten times faster than SyncVectorEnv at M=64). Any other
+environment is served by gymnasium's SyncVectorEnv in SAME_STEP mode, which spends no step on resets.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import gymnasium as gym
-from gymnasium.envs.registration import EnvSpec, load_env_creator
+from gymnasium.envs.registration import EnvSpec
 from gymnasium.vector import AutoresetMode, SyncVectorEnv, VectorEnv
 from gymnasium.wrappers import TimeLimit
 
@@ -37,7 +43,7 @@ class EnvMakeError(RuntimeError):
 
 @dataclass
 class VectorEnvironment:
-    """A vector env of M environments that autoresets on the same step, and what the protocol says about it."""
+    """A vector env of M environments, and what the protocol says about it."""
 
     env: VectorEnv[Any, Any, Any]
     #: The name in EnvSpec: the gymnasium id, or "module:callable".
@@ -46,6 +52,8 @@ class VectorEnvironment:
     vectorization: Literal["sync", "native"]
     #: The time limit that truncates episodes, 0 when there is none or it is unknown.
     max_episode_steps: int
+    #: SAME_STEP or NEXT_STEP: how the vector env reports episode ends (see the module's docstring).
+    autoreset_mode: AutoresetMode = AutoresetMode.SAME_STEP
 
     @property
     def num_envs(self) -> int:
@@ -67,10 +75,11 @@ def make_vector_env(
 
     `env_args` are keyword arguments for `gymnasium.make` (or `make_vec`) or for the callable. For a gymnasium id,
     `vectorization` picks the environment's own vectorised implementation ("native", its `vector_entry_point`) or
-    gymnasium's SyncVectorEnv around M single envs ("sync"); "auto" takes the native one only when it autoresets on the
-    same step (its metadata["autoreset_mode"] is SAME_STEP) and falls back to SyncVectorEnv otherwise (gymnasium
-    1.4.0's CartPoleVectorEnv, say, only does NEXT_STEP). A `python:` callable, which returns one `gymnasium.Env`,
-    is always served by SyncVectorEnv.
+    gymnasium's SyncVectorEnv around M single envs in SAME_STEP mode ("sync"). "auto" takes the native one whenever
+    there is one, in the mode its metadata["autoreset_mode"] declares: SAME_STEP, or NEXT_STEP (also when it declares
+    none, gymnasium's default), in which Shoal masks the reset steps out of learning. It falls back to SyncVectorEnv
+    when there is none, when it cannot be made, or when it declares another mode (DISABLED). A `python:` callable,
+    which returns one `gymnasium.Env`, is always served by SyncVectorEnv.
     """
     if num_envs < 1:
         raise EnvMakeError(f"the number of environments must be at least 1, not {num_envs}")
@@ -113,49 +122,33 @@ def _make_gymnasium(
 def _make_native(
     spec: EnvSpec, env_id: str, num_envs: int, env_args: dict[str, Any], required: bool
 ) -> VectorEnvironment | None:
-    """The environment's own vector env when it autoresets on the same step; None (or an error if `required`)."""
+    """The environment's own vector env in the mode it declares; None (or an error if `required`) when it has none,
+    cannot be made, or declares a mode that is neither SAME_STEP nor NEXT_STEP."""
     if spec.vector_entry_point is None:
         if required:
             raise EnvMakeError(f"gymnasium:{env_id} has no vectorised implementation (no vector_entry_point)")
         return None
     try:
-        creator = (
-            spec.vector_entry_point
-            if callable(spec.vector_entry_point)
-            else load_env_creator(spec.vector_entry_point)
-        )
+        vector = gym.make_vec(env_id, num_envs=num_envs, vectorization_mode="vector_entry_point", **env_args)
     except Exception as error:
-        raise EnvMakeError(f"gymnasium:{env_id}: cannot load its vector_entry_point: {_one_line(error)}") from error
-    # A class declares its mode in its metadata: decide without building it when that says NEXT_STEP.
-    declared = getattr(creator, "metadata", None)
-    mode = declared.get("autoreset_mode") if isinstance(declared, dict) else None
-    vector: VectorEnv[Any, Any, Any] | None = None
-    if mode is None:
-        try:
-            vector = gym.make_vec(env_id, num_envs=num_envs, vectorization_mode="vector_entry_point", **env_args)
-        except Exception as error:
-            if required:
-                raise EnvMakeError(f"gymnasium:{env_id}: {_one_line(error)}") from error
-            log.warning("gymnasium:%s: its own vector env failed (%s); using SyncVectorEnv", env_id, _one_line(error))
-            return None
-        mode = vector.metadata.get("autoreset_mode")
-    if mode != AutoresetMode.SAME_STEP:
-        if vector is not None:
-            vector.close()
         if required:
-            raise EnvMakeError(
-                f"gymnasium:{env_id}'s own vector env ({getattr(creator, '__name__', creator)}) autoresets in mode "
-                f"{getattr(mode, 'name', mode)}, not SAME_STEP: it would spend a step of each episode on the reset, "
-                f"which Shoal's rollouts cannot hold (use --vectorization sync or auto)"
-            )
-        return None
-    if vector is None:
-        try:
-            vector = gym.make_vec(env_id, num_envs=num_envs, vectorization_mode="vector_entry_point", **env_args)
-        except Exception as error:
             raise EnvMakeError(f"gymnasium:{env_id}: {_one_line(error)}") from error
+        log.warning("gymnasium:%s: its own vector env failed (%s); using SyncVectorEnv", env_id, _one_line(error))
+        return None
+    # A vector env that declares no mode autoresets on the next step, as gymnasium's own wrappers assume.
+    mode = vector.metadata.get("autoreset_mode", AutoresetMode.NEXT_STEP)
+    if mode not in (AutoresetMode.SAME_STEP, AutoresetMode.NEXT_STEP):
+        vector.close()
+        problem = (
+            f"gymnasium:{env_id}'s own vector env ({type(vector.unwrapped).__name__}) autoresets in mode "
+            f"{getattr(mode, 'name', mode)}, neither SAME_STEP nor NEXT_STEP"
+        )
+        if required:
+            raise EnvMakeError(f"{problem} (use --vectorization sync or auto)")
+        log.warning("%s; using SyncVectorEnv", problem)
+        return None
     limit = env_args.get("max_episode_steps", spec.max_episode_steps)
-    return VectorEnvironment(vector, env_id, "native", _steps(limit))
+    return VectorEnvironment(vector, env_id, "native", _steps(limit), mode)
 
 
 def _make_python(target: str, num_envs: int, env_args: dict[str, Any]) -> VectorEnvironment:
