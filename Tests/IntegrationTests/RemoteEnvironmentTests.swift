@@ -81,6 +81,7 @@ final class RemoteEnvironmentTests: XCTestCase {
     func testAnEnvironmentErrorIsReportedWithItsTracebackAndTrainingGoesOn() throws {
         let live = try LiveRun(
             "remote-error", ["--set", "env=python:shoal_fault_envs:FailingCartPole", "--set", "envArgs={\"every\": 300}",
+                             "--set", "envsPerServer=16",
                              "--set", "pythonExecutable=\(python)", "--set", "actors=1"] + longRun,
             processes: 4, environment: PythonEnvironmentServers.environment)
         try live.waitUntil("three environment errors", timeout: 60) { status in
@@ -114,7 +115,8 @@ final class RemoteEnvironmentTests: XCTestCase {
         defer { for server in servers { server.terminate() } }
         let envServers = "[" + endpoints.map { "\"\($0)\"" }.joined(separator: ",") + "]"
         let live = try LiveRun("remote-bad", ["--set", "env=remote", "--set", "envServers=\(envServers)",
-                                              "--set", "envServersPerActor=4", "--set", "actors=1"] + longRun,
+                                              "--set", "envServersPerActor=4", "--set", "envsPerServer=4",
+                                              "--set", "actors=1"] + longRun,
                                processes: 2)
         try live.waitUntil("every bad reply refused", timeout: 60) { status in
             let stats = status.processes.first { $0.name == "actor-0" }?.stats ?? [:]
@@ -141,7 +143,8 @@ final class RemoteEnvironmentTests: XCTestCase {
         defer { for server in servers { server.terminate() } }
         let envServers = "[" + endpoints.map { "\"\($0)\"" }.joined(separator: ",") + "]"
         let live = try LiveRun("remote-unfit", ["--set", "env=remote", "--set", "envServers=\(envServers)",
-                                                "--set", "actors=1"] + longRun, processes: 2)
+                                                "--set", "envsPerServer=8", "--set", "actors=1"] + longRun,
+                               processes: 2)
         try live.waitUntil("the unfit server refused", timeout: 60) { status in
             (status.processes.first { $0.name == "actor-0" }?.stats["env_faults/env_server_unfit"] ?? 0) >= 1
         }

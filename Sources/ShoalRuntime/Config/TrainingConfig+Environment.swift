@@ -56,6 +56,4 @@ extension TrainingConfig {
         return Array(envServers[first..<(first + envServersPerActor)])
     }
 
-    /// Environments each server hosts (M).
-    public var envsPerServer: Int { envsPerActor / envServersPerActor }
 }

@@ -10,8 +10,10 @@ extension TrainingConfig {
         let source = try environmentSource()
         try require(envsPerActor > 0 && envsPerActor <= 65_536, "envsPerActor", envsPerActor, "must be in 1...65536")
         if source != .builtIn {
-            try require(envServersPerActor > 0 && envsPerActor % envServersPerActor == 0, "envServersPerActor",
-                        envServersPerActor, "must be positive and divide envsPerActor (\(envsPerActor))")
+            try require(envServersPerActor > 0 && envServersPerActor <= 64, "envServersPerActor", envServersPerActor,
+                        "must be in 1...64")
+            try require(envsPerServer > 0 && envsPerServer <= 4_096, "envsPerServer", envsPerServer,
+                        "must be in 1...4096")
             try require(envTimeoutSeconds > 0 && envTimeoutSeconds.isFinite, "envTimeoutSeconds", envTimeoutSeconds,
                         "must be a positive number of seconds")
             try require(!pythonExecutable.isEmpty, "pythonExecutable", pythonExecutable, "must name a program")

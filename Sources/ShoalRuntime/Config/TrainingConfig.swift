@@ -14,7 +14,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var name = "shoal"
 
     // MARK: Acting
-    /// Environments each actor steps in lock-step (B).
+    /// Built-in environments each actor steps in lock-step (B).
     public var envsPerActor = 16
     /// Steps per unroll (T).
     public var unrollLength = 8
@@ -24,9 +24,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var envArgs = "{}"
     /// The Python that runs environment servers (a virtual environment's python, to use its packages).
     public var pythonExecutable = "python3"
-    /// Environment servers each actor steps (K), its envsPerActor split evenly between them; while some step, the
-    /// actor infers for the others.
+    /// Environment servers each actor steps (K); while some step, the actor infers for the others.
     public var envServersPerActor = 2
+    /// Environments each environment server hosts and steps together (M): one unroll of an actor is M wide. A server
+    /// costs about as much per request whatever M is, so a large M is what makes served environments fast.
+    public var envsPerServer = 128
     /// Addresses of the environment servers: actor i steps servers i·K ..< (i+1)·K. Required with env: remote;
     /// `shoal train` fills it in for the servers it starts.
     public var envServers: [String] = []
@@ -43,7 +45,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     // MARK: Learner
     /// Unrolls per learner update; the update's batch is rolloutsPerBatch × B columns of T steps (B = envsPerActor
-    /// for a built-in environment, envsPerActor / envServersPerActor for served ones: one unroll per server).
+    /// for a built-in environment, envsPerServer for served ones: one unroll per server).
     public var rolloutsPerBatch = 1
     /// adam or rmsprop.
     public var optimizer = OptimizerKind.adam
