@@ -125,7 +125,8 @@ final class RemoteEnvGroup {
             fail(.error, message, details: details)
         case (.awaitingSpec, .spec(let spec)):
             try accept(spec)
-            let resetSeeds = (0..<numEnvs).map { _ in seeds.next() >> 1 }  // non-negative for numpy's seeding
+            // 31 bits: environments that seed numpy's legacy RandomState (MinAtar) take nothing past 2^32 - 1.
+            let resetSeeds = (0..<numEnvs).map { _ in seeds.next() >> 33 }
             send(.reset(seeds: resetSeeds), then: .awaitingReset)
         case (.awaitingReset, .observations(let batch)):
             try validator!.validate(observations: batch)
