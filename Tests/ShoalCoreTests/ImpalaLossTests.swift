@@ -20,15 +20,7 @@ final class ImpalaLossTests: XCTestCase {
             ])
             let distribution = ActionDistribution(spec.head)
             let rows = (batch.timeSteps + 1) * batch.batchSize
-            network.forward(batch.truncatedObservations)
-            let truncatedValues = network.values
-            network.forward(batch.observations)
-            let targets = ImpalaLoss.targets(
-                batch: batch, distribution: distribution, policyOutputs: network.policyOutputs,
-                values: network.values, truncatedValues: truncatedValues, settings: settings)
-            let (_, policyGradient, valueGradient) = ImpalaLoss.lossAndGradient(
-                batch: batch, distribution: distribution, policyOutputs: network.policyOutputs,
-                values: network.values, targets: targets, settings: settings)
+            let (targets, _, policyGradient, valueGradient) = Self.evaluate(network, on: batch, settings: settings)
             XCTAssertEqual(valueGradient.count, rows)
             var gradient = [Float](repeating: 0, count: network.layout.count)
             network.backward(policyOutputGradient: policyGradient, valueGradient: valueGradient, into: &gradient)
@@ -87,27 +79,34 @@ extension ImpalaLossTests {
         var generator = SeededGenerator(seed: 3)
         let network = ActorCriticNetwork(spec: spec, generator: &generator)
         let settings = LossSettings(discount: 0.9, baselineCost: 0.5, entropyCost: 0.05)
-        func evaluate(_ rollout: Rollout) -> (LossTargets, LossTerms, [Float]) {
-            let batch = TrainingBatch(rollouts: [rollout])
-            let distribution = ActionDistribution(spec.head)
-            network.forward(batch.truncatedObservations)
-            let truncatedValues = network.values
-            network.forward(batch.observations)
-            let targets = ImpalaLoss.targets(
-                batch: batch, distribution: distribution, policyOutputs: network.policyOutputs,
-                values: network.values, truncatedValues: truncatedValues, settings: settings)
-            let (terms, policyGradient, _) = ImpalaLoss.lossAndGradient(
-                batch: batch, distribution: distribution, policyOutputs: network.policyOutputs,
-                values: network.values, targets: targets, settings: settings)
-            return (targets, terms, policyGradient)
-        }
-        let (resetTargets, resetTerms, resetGradient) = evaluate(withReset)
-        let (plainTargets, plainTerms, plainGradient) = evaluate(without)
+        let (resetTargets, resetTerms, resetGradient, _) = Self.evaluate(
+            network, on: TrainingBatch(rollouts: [withReset]), settings: settings)
+        let (plainTargets, plainTerms, plainGradient, _) = Self.evaluate(
+            network, on: TrainingBatch(rollouts: [without]), settings: settings)
         XCTAssertEqual(resetTerms.total, plainTerms.total, accuracy: 1e-6)
         XCTAssertEqual(resetTerms.entropy, plainTerms.entropy, accuracy: 1e-6)
         XCTAssertEqual(Array(resetTargets.vs[0..<2]), plainTargets.vs)
         XCTAssertEqual(resetTargets.advantages[2], 0)
         XCTAssertEqual(Array(resetGradient[0..<4]), Array(plainGradient[0..<4]))
         XCTAssertEqual(Array(resetGradient[4..<6]), [0, 0], "a reset step has no policy gradient")
+    }
+}
+
+extension ImpalaLossTests {
+    /// V-trace targets, loss terms and the loss's derivatives with respect to the network's outputs on `batch`.
+    static func evaluate(
+        _ network: ActorCriticNetwork, on batch: TrainingBatch, settings: LossSettings
+    ) -> (targets: LossTargets, terms: LossTerms, policyGradient: [Float], valueGradient: [Float]) {
+        let distribution = ActionDistribution(network.spec.head)
+        network.forward(batch.truncatedObservations)
+        let truncatedValues = network.values
+        network.forward(batch.observations)
+        let targets = ImpalaLoss.targets(
+            batch: batch, distribution: distribution, policyOutputs: network.policyOutputs,
+            values: network.values, truncatedValues: truncatedValues, settings: settings)
+        let (terms, policyGradient, valueGradient) = ImpalaLoss.lossAndGradient(
+            batch: batch, distribution: distribution, policyOutputs: network.policyOutputs,
+            values: network.values, targets: targets, settings: settings)
+        return (targets, terms, policyGradient, valueGradient)
     }
 }
