@@ -54,6 +54,10 @@ struct Train: ParsableCommand {
         bootstrapLogging()
         let config = try resolvedConfig()
         if inProcess {
+            guard try config.environmentSource() == .builtIn else {
+                throw ValidationError("--in-process steps built-in environments only; \(config.env) needs environment "
+                                      + "servers, which multiprocess runs start")
+            }
             try trainInProcess(config)
         } else {
             try trainWithProcesses(config)
