@@ -97,39 +97,25 @@ read_hosts_file() {
     [ ${#hosts[@]} -gt 0 ] || die "$file lists no hosts"
 }
 
-# A YAML flow list of the words given, each double-quoted; `@DIR@` stands for the host's run directory.
-yaml_list() {
-    local out="" word
-    for word in "$@"; do out+="${out:+, }\"${word//\"/\\\"}\""; done
-    echo "[$out]"
-}
-
-# Writes to stdout the plan for host number INDEX, with `@DIR@` for its run directory.
-plan_for_host() {
-    local index=$1 count=$2 first_id=$3 learner_address=$4 overrides=() pair id
-    for pair in "${sets[@]+"${sets[@]}"}"; do overrides+=(--set "$pair"); done
-    local role_args=(--run-id "$run_id" --config @DIR@/config.yaml "${overrides[@]+"${overrides[@]}"}")
-    local learner_keys=() actor_keys=()
-    if [ -n "$keys_dir" ]; then
-        learner_keys=(--curve-secret-key @DIR@/keys/learner.key --curve-allow @DIR@/keys/actor.pub)
-        actor_keys=(--curve-secret-key @DIR@/keys/actor.key --curve-server-key @DIR@/keys/learner.pub)
-    fi
-    echo "runID: \"$run_id\""
-    echo "children:"
-    if [ "$index" -eq 0 ]; then
-        echo "  - name: learner"
-        echo "    role: learner"
-        echo "    command: $(yaml_list shoal learner "${role_args[@]}" "${learner_keys[@]+"${learner_keys[@]}"}" \
-            --rollouts "tcp://*:$rollouts_port" --weights "tcp://*:$weights_port" \
-            --checkpoints @DIR@/checkpoints --metrics @DIR@/metrics.jsonl)"
-    fi
-    for ((id = first_id; id < first_id + count; id++)); do
-        echo "  - name: actor-$id"
-        echo "    role: actor"
-        echo "    id: $id"
-        echo "    command: $(yaml_list shoal actor "${role_args[@]}" "${actor_keys[@]+"${actor_keys[@]}"}" --id "$id" \
-            --learner "tcp://$learner_address:$rollouts_port" --weights "tcp://$learner_address:$weights_port")"
+# Writes to stdout the `shoal plan` command (see `shoal plan --help`) for host number INDEX, running COUNT actors
+# from id FIRST_ID, as the far side runs it: "$dir" is its run directory, "$sockets" its socket directory.
+plan_command() {
+    local index=$1 count=$2 first_id=$3 learner_address=$4 pair word
+    local words=(plan --run-id "$run_id" --config @DIR@/config.yaml --dir @DIR@ --sockets @SOCKETS@
+                 --learner-host "$learner_address" --learner-address-ports "$rollouts_port,$weights_port"
+                 --actors "$count" --first-actor "$first_id")
+    for pair in "${sets[@]+"${sets[@]}"}"; do words+=(--set "$pair"); done
+    if [ "$index" -eq 0 ]; then words+=(--learner-ports "$rollouts_port,$weights_port"); fi
+    if [ -n "$keys_dir" ]; then words+=(--keys @DIR@/keys); fi
+    local command='"$shoal"'
+    for word in "${words[@]}"; do
+        case $word in
+            @DIR@*) command+=" \"\$dir\"$(quote "${word#@DIR@}")" ;;
+            @SOCKETS@) command+=' "$sockets"' ;;
+            *) command+=" $(quote "$word")" ;;
+        esac
     done
+    echo "$command"
 }
 
 # Writes to stdout the commands that put into keys/ the key files host number INDEX (running COUNT actors) needs.
@@ -149,10 +135,7 @@ key_files_for_host() {
 
 # Writes to stdout the script that sets up and starts the supervisor on host number INDEX.
 start_script() {
-    local index=$1 host_dir="$remote_dir/$run_id/$1-${hosts[$1]#*@}" plan
-    # The plan goes through an unquoted here-document so that $dir expands there; nothing else may.
-    # shellcheck disable=SC2016  # a literal $dir, for the far side to expand
-    plan=$(plan_for_host "$@" | sed -e 's/[\\$`]/\\&/g' -e 's/@DIR@/$dir/g')
+    local index=$1 host_dir="$remote_dir/$run_id/$1-${hosts[$1]#*@}"
     cat <<EOF
 set -eu
 mkdir -p $(quote "$host_dir")
@@ -163,14 +146,11 @@ cat > config.yaml <<'SHOAL_CONFIG_END'
 $(cat "$config")
 SHOAL_CONFIG_END
 $(key_files_for_host "$1" "$2")
-cat > plan.yaml <<SHOAL_PLAN_END
-$plan
-SHOAL_PLAN_END
-# The supervisor's heartbeat socket is an ipc file in the run directory, but such paths are limited to 107 bytes:
-# below a deep directory it goes to a fresh directory in /tmp instead.
-if [ \${#dir} -gt 80 ]; then
-    echo "heartbeatEndpoint: \"ipc://\$(mktemp -d /tmp/shoal-heartbeats.XXXXXX)/supervisor.ipc\"" >> plan.yaml
-fi
+# Unix sockets (the supervisor's heartbeats, environment servers) in a node-local directory only this user can
+# enter, with a short path (ipc paths are limited to 107 bytes); stop removes it.
+sockets=\$(mktemp -d /tmp/shoal-sockets.XXXXXX)
+echo "\$sockets" > sockets
+$(plan_command "$@") > plan.yaml || { echo "\$(hostname): shoal plan failed" >&2; exit 1; }
 EOF
     # The supervisor outlives this ssh session (setsid, nohup); the wrapper records its pid and exit status.
     cat <<'EOF'
@@ -314,9 +294,9 @@ stop_host() {
     local host=$1 dir=$2
     remote "$host" <<EOF
 cd $(quote "$dir") || exit 1
-# Once the supervisor is gone, the heartbeat socket's directory in /tmp (see start) can go too.
-heartbeats=\$(sed -n 's|^heartbeatEndpoint: "ipc://\(/tmp/shoal-heartbeats\.[^/]*\)/.*|\1|p' plan.yaml)
-trap 'kill -0 "\$pid" 2>/dev/null || rm -rf \$heartbeats' EXIT
+# Once the supervisor is gone, the socket directory in /tmp (see start) can go too.
+sockets=\$(grep -x '/tmp/shoal-sockets\.[A-Za-z0-9]*' sockets 2>/dev/null || true)
+trap 'kill -0 "\$pid" 2>/dev/null || rm -rf \$sockets' EXIT
 pid=\$(cat supervisor.pid 2>/dev/null) || { echo "$host: no supervisor.pid"; exit 1; }
 if ! kill -0 "\$pid" 2>/dev/null; then echo "$host: supervisor \$pid already gone"; exit 0; fi
 kill -TERM "\$pid"
@@ -368,7 +348,7 @@ command_logs() {
     local index host dir count failures=0
     while read -r index host dir count; do
         mkdir -p "$to/$index-${host#*@}"
-        if echo "tar -C $(quote "$dir") --exclude=./checkpoints --exclude=./supervisor.ipc -cf - ." \
+        if echo "tar -C $(quote "$dir") --exclude=./checkpoints -cf - ." \
             | "${ssh_command[@]}" "$host" bash -s | tar -C "$to/$index-${host#*@}" -xf -; then
             echo "$host: $dir -> $to/$index-${host#*@}"
         else

@@ -19,11 +19,19 @@ struct Actor: ParsableCommand {
     @Option(help: "The learner's weights endpoint, e.g. tcp://learner-host:5556.")
     var weights: String
 
+    @Option(help: ArgumentHelp(
+        "Environment servers to step, comma-separated, instead of this actor's share of the config's envServers.",
+        valueName: "endpoint,..."))
+    var envServers: String?
+
     func run() throws {
         let config = try role.startRole()
         let service = try ActorService(
             config: config, runID: role.runID, actorID: id, incarnation: role.resolvedIncarnation,
-            endpoints: ActorEndpoints(learner: learner, weights: weights), security: try security.load())
+            endpoints: ActorEndpoints(
+                learner: learner, weights: weights,
+                envServers: envServers.map { $0.split(separator: ",").map(String.init) }),
+            security: try security.load())
         let heartbeats = try SupervisorLink(role: .actor, id: id)
         defer { heartbeats.close() }
         service.onReport = { report in

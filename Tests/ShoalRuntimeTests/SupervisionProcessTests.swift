@@ -160,6 +160,20 @@ final class SupervisionProcessTests: XCTestCase {
         XCTAssertEqual(status.processes[0].restarts, 2, "clean exits restarted like crashes, within the same limit")
     }
 
+    /// A host's actors finish (the learner is elsewhere): their environment servers, restarted on any exit, do not
+    /// keep the run going; they are stopped and the run finishes.
+    func testEnvironmentServersDoNotOutliveTheActorsTheyServe() throws {
+        let actor = shell("actor-0", id: 0, "sleep 0.3; exit 0")
+        let server = shell("env-0-0", role: .envServer, id: 0, "sleep 30")
+        let started = ContinuousClock.now
+        let supervisor = try Supervisor(settings: settings(), children: [actor, server], logger: quietLogger)
+        XCTAssertEqual(supervisor.run(), .finished(reason: "every child has exited"))
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(10), "the server's sleep 30 was not waited out")
+        let status = try JSONDecoder().decode(
+            RunStatus.self, from: Data(contentsOf: URL(fileURLWithPath: "\(directory!)/status.json")))
+        XCTAssertEqual(status.processes.map(\.state), [.stopped, .stopped])
+    }
+
     func testMalformedAndForeignHeartbeatsAreCountedAndIgnored() throws {
         let shutdown = ShutdownRequest()
         let supervisor = try Supervisor(

@@ -2,8 +2,10 @@
 # Runs cluster/launch.sh end to end on this machine: ssh is replaced by a local shim (ssh-local.sh), the two "hosts"
 # are 127.0.0.1 (learner and one actor) and localhost (one actor), and the real `shoal` binary does the work.
 #
-# 1. A run that is stopped: start, wait until every process sends heartbeats, status, stop, fetch logs; the
-#    supervisors exit 130 (interrupted) and the learner wrote a final checkpoint.
+# 1. A run of a served environment (the C example, c/build/shoal-env-cartpole) that is stopped: start, wait until
+#    every process (learner, actors, an environment server beside each actor) sends heartbeats and the policy
+#    learns, status, stop, fetch logs; the supervisors exit 130 (interrupted), the learner wrote a final checkpoint
+#    and the socket directories are gone.
 # 2. A run with CURVE keys (--keys) that finishes by itself (maxEnvSteps): both supervisors exit 0 with the run
 #    finished; logs fetched; each host got only the key files its roles need, and its roles used them.
 # Also syntax-checks the Slurm script. Needs a built binary: SHOAL, else .build/debug/shoal. Exit 0 when all holds.
@@ -44,8 +46,10 @@ logs_of() {
 check() { echo "launch-local: ok: $*"; }
 
 printf '127.0.0.1 actors=1   # learner host, with one actor\nlocalhost actors=1\n' > "$work/hosts"
-# The stopped run's directories are deep enough that the heartbeat socket cannot live there (ipc paths are short).
-deep="$work/remote/a-deliberately-long-directory-name-to-exercise-the-heartbeat-socket-fallback"
+# The stopped run's directories are deep enough that no socket could live there (ipc paths are short).
+deep="$work/remote/a-deliberately-long-directory-name-to-exercise-the-socket-directory-in-tmp"
+env_server="$root/c/build/shoal-env-cartpole"
+[ -x "$env_server" ] || { echo "launch-local: no $env_server (make -C c)" >&2; exit 1; }
 host0="$deep/stopped/0-127.0.0.1"
 host1="$deep/stopped/1-localhost"
 
@@ -55,21 +59,26 @@ check "shoal.sbatch parses (bash -n)"
 # --- 1. start, status, stop, logs ---
 "$launch" start --hosts "$work/hosts" --config "$root/configs/cartpole.yaml" --run-id stopped \
     --remote-dir "$deep" --rollouts-port "$base_port" --weights-port $((base_port + 1)) \
-    --set targetReturn=null --set maxEnvSteps=null --set maxSeconds=300
+    --set targetReturn=null --set maxEnvSteps=null --set maxSeconds=300 \
+    --set "env=exec:$env_server" --set envServersPerActor=1 --set envsPerServer=32
 [ "$(cat "$SHOAL_CLUSTER_STATE/latest")" = stopped ] || fail "launch.sh start did not record the run id"
 check "started; run id recorded"
 
 deadline=$((SECONDS + 60))
 while true; do
     status=$("$launch" status 2>&1) || true
-    running=$(grep -cE '^(learner|actor-[01]) .* running ' <<< "$status" || true)
-    [ "$running" -eq 3 ] && grep -q 'policy_version=[1-9]' <<< "$status" && break
-    [ $SECONDS -lt $deadline ] || fail "learner and 2 actors not all running and training after 60 s:
+    running=$(grep -cE '^(learner|actor-[01]|env-[01]-0) .* running ' <<< "$status" || true)
+    [ "$running" -eq 5 ] && grep -q 'policy_version=[1-9]' <<< "$status" && break
+    [ $SECONDS -lt $deadline ] || fail "learner, 2 actors and their servers not all running and training after 60 s:
 $status
 $(tail -n 20 "$host0/supervisor.out" "$host0"/logs/*.log 2>/dev/null)"
     sleep 0.1
 done
-check "status shows the learner and both actors running, weights past version 0"
+grep -q -- '--env-servers ipc:///tmp/shoal-sockets\.[A-Za-z0-9]*/env-1-0.sock' "$host1/logs/actor-1.log" 2>/dev/null \
+    || grep -q '"--env-servers", "ipc:///tmp/shoal-sockets\.[A-Za-z0-9]*/env-1-0.sock"' "$host1/plan.yaml" \
+    || fail "actor-1 does not step the server beside it:
+$(cat "$host1/plan.yaml")"
+check "status shows the learner, both actors and their environment servers running, weights past version 0"
 
 "$launch" stop --timeout 30 || fail "launch.sh stop failed"
 for dir in "$host0" "$host1"; do
@@ -77,8 +86,10 @@ for dir in "$host0" "$host1"; do
     grep -q '"state" : "interrupted"' "$dir/status.json" || fail "$dir/status.json does not say interrupted"
 done
 ls "$host0"/checkpoints/ckpt-*.shoal > /dev/null 2>&1 || fail "the learner left no checkpoint"
-grep -q 'heartbeatEndpoint: "ipc:///tmp/' "$host0/plan.yaml" || fail "deep run directory, heartbeats not moved to /tmp"
-check "stopped: both supervisors exited 130, status interrupted, learner checkpointed"
+for dir in "$host0" "$host1"; do
+    [ ! -e "$(cat "$dir/sockets")" ] || fail "the socket directory $(cat "$dir/sockets") of $dir outlived the run"
+done
+check "stopped: both supervisors exited 130, status interrupted, learner checkpointed, socket directories removed"
 
 "$launch" logs || fail "launch.sh logs failed"
 fetched="$SHOAL_CLUSTER_STATE/stopped/logs"

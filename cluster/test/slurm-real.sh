@@ -45,7 +45,7 @@ ls "$node0"/checkpoints/ckpt-*.shoal > /dev/null 2>&1 || fail "the learner left 
 [ -s "$node0/metrics.jsonl" ] || fail "the learner wrote no metrics.jsonl"
 grep -q 'security=curve, 1 actor keys allowed' "$node0/logs/learner.log" || fail "the learner did not use CURVE keys"
 [ "$(grep -l 'security=curve' "$node0"/logs/actor-*.log | wc -l)" -eq 2 ] || fail "the actors did not use CURVE keys"
-heartbeats=$(sed -n 's|^heartbeatEndpoint: "ipc://\(.*\)/supervisor.ipc"|\1|p' "$node0/plan.yaml")
+heartbeats=$(sed -n 's|^heartbeatEndpoint: "ipc://\(.*\)/supervisor.sock"|\1|p' "$node0/plan.yaml")
 [ -n "$heartbeats" ] && [ ! -e "$heartbeats" ] \
     || fail "the heartbeat socket is not node-local ipc, or its directory '$heartbeats' was left behind"
 

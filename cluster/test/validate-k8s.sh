@@ -22,13 +22,16 @@ cp -r "$base" "$work/cluster/k8s"
 cp "$root"/configs/*.yaml "$work/configs/"
 for key in learner.key learner.pub actor.key actor.pub; do echo "stand-in $key" > "$work/cluster/k8s/keys/$key"; done
 copy="$work/cluster/k8s"
+renderer=()
 if command -v kubectl > /dev/null && kubectl kustomize --load-restrictor LoadRestrictionsNone "$copy" \
         > "$work/rendered.yaml"; then
-    echo "validate-k8s: rendered with kubectl kustomize"
-    files=("$work/rendered.yaml")
+    renderer=(kubectl kustomize)
 elif command -v kustomize > /dev/null && kustomize build --load-restrictor LoadRestrictionsNone "$copy" \
         > "$work/rendered.yaml"; then
-    echo "validate-k8s: rendered with kustomize build"
+    renderer=(kustomize build)
+fi
+if [ ${#renderer[@]} -gt 0 ]; then
+    echo "validate-k8s: rendered with ${renderer[*]}"
     files=("$work/rendered.yaml")
 else
     echo "validate-k8s: no kubectl or kustomize: validating the base's manifest files one by one," \
@@ -86,4 +89,55 @@ for workload, secret, flags in roles:
         keys = [m for m in container["volumeMounts"] if m["mountPath"] == "/keys"]
         need(keys and keys[0].get("readOnly"), f"{container['name']}: CURVE keys not mounted read-only at /keys")
 CHECK
-echo "validate-k8s: all manifests valid for Kubernetes $KUBERNETES_VERSION"
+
+# The served-env component, applied to the actors' StatefulSet (by an overlay rendered with kustomize, else as its
+# strategic merge would: containers and env entries merged by name), must still be valid, and the actor must step
+# exactly the servers its pod runs.
+if [ ${#renderer[@]} -gt 0 ]; then
+    mkdir "$work/overlay"
+    printf 'resources: [../cluster/k8s]\ncomponents: [../cluster/k8s/served-env]\n' > "$work/overlay/kustomization.yaml"
+    "${renderer[@]}" --load-restrictor LoadRestrictionsNone "$work/overlay" > "$work/overlay.yaml"
+    python3 - "$work/overlay.yaml" > "$work/served-env.yaml" <<'PICK'
+import sys, yaml
+yaml.safe_dump(next(o for o in yaml.safe_load_all(open(sys.argv[1])) if o and o["kind"] == "StatefulSet"), sys.stdout)
+PICK
+else
+    python3 - "$base/served-env/actors-env-servers.yaml" "${files[@]}" > "$work/served-env.yaml" <<'MERGE'
+import sys, yaml
+patch = yaml.safe_load(open(sys.argv[1]))
+actors = next(o for path in sys.argv[2:] for o in yaml.safe_load_all(open(path))
+              if o and o["kind"] == "StatefulSet" and o["metadata"]["name"] == "shoal-actor")
+def merge(base, change):
+    if isinstance(base, dict) and isinstance(change, dict):
+        return {**base, **{k: merge(base[k], v) if k in base else v for k, v in change.items()}}
+    if isinstance(base, list) and isinstance(change, list) and all("name" in x for x in base + change):
+        named = {x["name"]: x for x in base}
+        merged = [merge(x, next((c for c in change if c["name"] == x["name"]), {})) for x in base]
+        return merged + [c for c in change if c["name"] not in named]
+    return change
+yaml.safe_dump(merge(actors, patch), sys.stdout)
+MERGE
+fi
+python3 -m kubernetes_validate --strict --kubernetes-version "$KUBERNETES_VERSION" "$work/served-env.yaml"
+python3 - "$work/served-env.yaml" <<'CHECK'
+import sys, yaml
+pod = yaml.safe_load(open(sys.argv[1]))["spec"]["template"]["spec"]
+containers = {c["name"]: c for c in pod["containers"]}
+def need(condition, message):
+    if not condition:
+        sys.exit(f"validate-k8s: served-env: {message}")
+actor = containers["actor"]
+need("--env-servers" in " ".join(actor["args"]), "the actor's command does not pass SHOAL_ENV_SERVERS on")
+stepped = next(e["value"] for e in actor["env"] if e["name"] == "SHOAL_ENV_SERVERS").split(",")
+servers = [c for name, c in containers.items() if name.startswith("env-server-")]
+need(sorted(stepped) == sorted(c["command"][2] for c in servers),
+     f"the actor steps {stepped}, the pod's servers listen at {[c['command'][2] for c in servers]}")
+for server in servers:
+    need(server["command"][:2] == ["shoal", "env-server"] and "/etc/shoal/config.yaml" in server["command"],
+         f"{server['name']} does not run shoal env-server on the run's config")
+    need(all(e.startswith("tcp://127.0.0.1:") for e in [server["command"][2]]), f"{server['name']} not on loopback")
+    need({"name": "OPENBLAS_NUM_THREADS", "value": "1"} in server["env"], f"{server['name']}: OPENBLAS_NUM_THREADS")
+    need(str(server["resources"]["limits"]["cpu"]) == "1", f"{server['name']}: CPU limit is not 1")
+    need(all(m.get("readOnly") for m in server["volumeMounts"]), f"{server['name']}: mounts must be read-only")
+CHECK
+echo "validate-k8s: all manifests valid for Kubernetes $KUBERNETES_VERSION (and with the served-env component)"

@@ -10,10 +10,14 @@ public struct ActorEndpoints: Sendable {
     public var learner: String
     /// The learner's PUB (weights broadcasts).
     public var weights: String
+    /// The environment servers this actor steps, when given apart from the config (a cluster launcher's
+    /// node-local servers); nil takes the actor's share of the config's `envServers`.
+    public var envServers: [String]?
 
-    public init(learner: String, weights: String) {
+    public init(learner: String, weights: String, envServers: [String]? = nil) {
         self.learner = learner
         self.weights = weights
+        self.envServers = envServers
     }
 }
 
@@ -67,9 +71,9 @@ public final class ActorService {
         self.incarnation = incarnation
         // A served environment's shape comes from this actor's own first server (not waited on longer than a
         // supervisor waits for a first heartbeat); weights for another architecture would be refused.
-        let shape = try config.environmentShape(
-            askingServer: config.environmentSource() == .builtIn ? nil : config.envServers(forActor: actorID)[0],
-            wait: .seconds(50))
+        let servers = try config.environmentSource() == .builtIn
+            ? [] : endpoints.envServers ?? config.envServers(forActor: actorID)
+        let shape = try config.environmentShape(askingServer: servers.first, wait: .seconds(50))
         let spec = config.networkSpec(for: shape)
         // Each actor and incarnation explores differently, reproducibly from the run's seed.
         let seed = config.seed &+ UInt64(actorID) &* 1_000_003 &+ UInt64(incarnation) &* 7_919
@@ -84,7 +88,7 @@ public final class ActorService {
                     network: network, unrollLength: config.unrollLength, generator: generator.derived(stream: 1))
             } else {
                 collector = try RemoteUnrollCollector(
-                    context: context, endpoints: config.envServers(forActor: actorID), shape: shape,
+                    context: context, endpoints: servers, shape: shape,
                     envsPerServer: config.envsPerServer, unrollLength: config.unrollLength,
                     timeout: .seconds(config.envTimeoutSeconds), client: "actor-\(actorID).\(incarnation)",
                     generator: generator.derived(stream: 1),

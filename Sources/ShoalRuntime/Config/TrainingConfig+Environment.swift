@@ -28,15 +28,17 @@ extension TrainingConfig {
                 + "gymnasium:<id>, python:<module>:<callable>, exec:<program> or remote")
     }
 
-    /// The command that starts one environment server of a served environment, before its endpoint and options:
-    /// `shoal-env serve` in `pythonExecutable` for gymnasium: and python:, the program itself for exec:.
-    public var environmentServerCommand: [String] {
-        if env.hasPrefix("exec:") { return [String(env.dropFirst("exec:".count)), "serve"] }
-        return [pythonExecutable, "-m", "shoal_env", "serve"]
+    /// The command line of environment server `index` of a served environment, listening at `endpoint` with
+    /// `numEnvs` environments (default `envsPerServer`): `shoal-env serve` in `pythonExecutable` for gymnasium: and
+    /// python:, the program itself for exec:. Program first.
+    public func environmentServerCommandLine(endpoint: String, index: Int, numEnvs: Int? = nil) -> [String] {
+        var command = env.hasPrefix("exec:")
+            ? [String(env.dropFirst("exec:".count)), "serve", endpoint]
+            : [pythonExecutable, "-m", "shoal_env", "serve", endpoint, "--env", env]
+        command += ["--num-envs", "\(numEnvs ?? envsPerServer)", "--env-args", envArgs, "--id", "\(index)",
+                    "--heartbeat-seconds", "\(heartbeatSeconds)"]
+        return command
     }
-
-    /// The `--env` a Python environment server takes; nil for exec: programs, which host one environment.
-    var environmentServerEnv: String? { env.hasPrefix("exec:") ? nil : env }
 
     /// `envArgs` as a dictionary, or nil when it is not a JSON object.
     func envArguments() -> [String: Any]? {

@@ -6,12 +6,17 @@ import ZeroMQ
 extension TrainingConfig {
     /// The shape of the run's environment: the registry's for a built-in one, else what an environment server
     /// (`server`, by default the first of `envServers`) says it hosts. Waits up to `wait` for the server to answer (a
-    /// Python server takes a second or two to start), asking again every `envTimeoutSeconds`.
+    /// Python server takes a second or two to start), asking again every `envTimeoutSeconds`. A served environment
+    /// with no server to ask (a learner whose servers run beside actors on other hosts) is asked of a server started
+    /// here for the purpose.
     public func environmentShape(
         askingServer server: String? = nil, wait: Duration = .seconds(50)
     ) throws -> EnvironmentShape {
         if try environmentSource() == .builtIn {
             return EnvironmentShape(try EnvironmentRegistry.builtIn.factory(for: env))
+        }
+        if server == nil, envServers.isEmpty, try environmentSource() == .served {
+            return try EnvironmentShape(EnvServerProbe.describe(startingServerOf: self, wait: wait), endpoint: env)
         }
         guard let endpoint = server ?? envServers.first else {
             throw ShoalRuntimeError(.invalidConfigValue, subject: "envServers", value: "[]",
@@ -30,8 +35,11 @@ extension TrainingConfig {
 
 /// Asks an environment server what it hosts without taking it over (a describe-only hello).
 public enum EnvServerProbe {
-    /// The server's spec; throws when it does not answer within `wait` or answers with an error.
-    public static func describe(endpoint: String, wait: Duration, attempt: Duration) throws -> EnvServerSpec {
+    /// The server's spec; throws when it does not answer within `wait` or answers with an error, or as soon as
+    /// `isRunning` says the server has gone.
+    public static func describe(
+        endpoint: String, wait: Duration, attempt: Duration, isRunning: () -> Bool = { true }
+    ) throws -> EnvServerSpec {
         let context = try ZMQContext()
         defer { context.close() }
         let connection = try EnvServerConnection(context: context, endpoint: endpoint, routingID: "probe",
@@ -42,7 +50,10 @@ public enum EnvServerProbe {
             try connection.send(.hello(client: "describe", describeOnly: true))
             let deadline = min(giveUp, .now + attempt)
             while ContinuousClock.now < deadline {
-                _ = try ZMQPoller([connection.socket]).readable(timeout: max(.zero, deadline - .now))
+                guard isRunning() else {
+                    throw ShoalRuntimeError(.environmentServer, subject: endpoint, reason: "exited before answering")
+                }
+                _ = try ZMQPoller([connection.socket]).readable(timeout: max(.zero, min(.milliseconds(200), deadline - .now)))
                 switch try connection.receive() {
                 case .spec(let spec)?: return spec
                 case .error(let message, let details)?:

@@ -97,10 +97,15 @@ public struct RunDirectory: Sendable, Equatable {
     /// An `ipc://` endpoint for the socket `name`: `<run dir>/<name>.sock`, or, when that path is longer than a unix
     /// socket address holds, `/tmp/shoal-<hash of the run directory's path>-<name>.sock`.
     public func ipcEndpoint(named name: String) -> String {
-        precondition(!name.isEmpty && name.utf8.count <= 32 && name == Self.safe(name), "short plain socket names only")
-        let inside = "\(path)/\(name).sock"
-        if inside.utf8.count <= Self.maxSocketPathBytes { return "ipc://\(inside)" }
-        let hash = String(Self.fnv1a(path), radix: 16)
+        Self.ipcEndpoint(in: path, named: name)
+    }
+
+    /// An `ipc://` endpoint for the socket `name` in `directory`, as `ipcEndpoint(named:)` makes them.
+    public static func ipcEndpoint(in directory: String, named name: String) -> String {
+        precondition(!name.isEmpty && name.utf8.count <= 32 && name == safe(name), "short plain socket names only")
+        let inside = "\(directory)/\(name).sock"
+        if inside.utf8.count <= maxSocketPathBytes { return "ipc://\(inside)" }
+        let hash = String(fnv1a(directory), radix: 16)
         return "ipc:///tmp/shoal-\(String(repeating: "0", count: 16 - hash.count))\(hash)-\(name).sock"
     }
 

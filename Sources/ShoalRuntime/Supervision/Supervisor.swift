@@ -144,10 +144,13 @@ public final class Supervisor {
         return requests > shutdownRequestsSeen ? "shutdown requested" : nil
     }
 
-    /// Ends a run in which every child has stopped or failed of its own accord.
+    /// Ends a run in which every child has stopped or failed of its own accord. Environment servers, which only
+    /// serve actors, do not keep a run going once every other child has gone (unless they are all it has).
     private func outcomeWhenNothingIsLeft() -> SupervisionOutcome? {
-        guard !children.contains(where: \.isActive) else { return nil }
-        let failed = children.filter { $0.state == .failed }.map(\.spec.name)
+        let others = children.filter { $0.spec.role != .envServer }
+        let deciding = others.isEmpty ? children : others
+        guard !deciding.contains(where: \.isActive) else { return nil }
+        let failed = deciding.filter { $0.state == .failed }.map(\.spec.name)
         if failed.isEmpty { return .finished(reason: "every child has exited") }
         return .failed(reason: "no child left running; given up: \(failed.joined(separator: ", "))")
     }

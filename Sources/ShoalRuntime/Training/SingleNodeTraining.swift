@@ -16,51 +16,31 @@ public final class SingleNodeTraining {
     private var latest: TrainingProgress?
 
     public init(config: TrainingConfig, run: RunDirectory, executable: String) {
-        var config = config
-        if (try? config.environmentSource()) == .served {
-            config.envServers = (0..<(config.actors * config.envServersPerActor)).map {
-                run.ipcEndpoint(named: "env-\($0)")
-            }
-        }
-        self.config = config
         self.run = run
         self.executable = executable
+        var config = config
+        let plan = Self.plan(config: config, run: run, executable: executable)
+        // The learner asks the first of them what the environment looks like, as each actor asks its own.
+        if plan.servesEnvironments { config.envServers = plan.envServerEndpoints }
+        self.config = config
     }
 
     /// The processes of the run.
-    public var childSpecs: [ChildSpec] {
-        var restartPolicy = RestartPolicy.default
-        restartPolicy.maxRestarts = config.maxRestarts
-        restartPolicy.window = .seconds(config.restartWindowSeconds)
-        let common = ["--run-id", run.runID, "--config", run.configPath]
-        let (rollouts, weights) = (run.ipcEndpoint(named: "rollouts"), run.ipcEndpoint(named: "weights"))
-        let learner = ChildSpec(
-            name: "learner", role: .learner, id: 0, executable: executable,
-            arguments: ["learner"] + common + ["--rollouts", rollouts, "--weights", weights,
-                                                "--checkpoints", run.checkpointsPath, "--metrics", run.metricsPath],
-            logPath: run.logPath(for: "learner"), restartPolicy: restartPolicy)
-        let actors = (0..<config.actors).map { id in
-            ChildSpec(
-                name: "actor-\(id)", role: .actor, id: UInt32(id), executable: executable,
-                arguments: ["actor"] + common + ["--id", "\(id)", "--learner", rollouts, "--weights", weights],
-                logPath: run.logPath(for: "actor-\(id)"), restartPolicy: restartPolicy)
-        }
-        return [learner] + actors + environmentServers(restartPolicy: restartPolicy)
-    }
+    public var childSpecs: [ChildSpec] { Self.plan(config: config, run: run, executable: executable).children }
 
-    /// The environment servers of a served environment, one per address in `envServers`; none otherwise.
-    private func environmentServers(restartPolicy: RestartPolicy) -> [ChildSpec] {
-        guard (try? config.environmentSource()) == .served else { return [] }
-        return config.envServers.enumerated().map { index, endpoint in
-            let name = "env-\(index / config.envServersPerActor)-\(index % config.envServersPerActor)"
-            let command = config.environmentServerCommand
-            var arguments = Array(command.dropFirst()) + [endpoint]
-            if let env = config.environmentServerEnv { arguments += ["--env", env] }
-            arguments += ["--num-envs", "\(config.envsPerServer)", "--env-args", config.envArgs, "--id", "\(index)",
-                          "--heartbeat-seconds", "\(config.heartbeatSeconds)"]
-            return ChildSpec(name: name, role: .envServer, id: UInt32(index), executable: command[0],
-                             arguments: arguments, logPath: run.logPath(for: name), restartPolicy: restartPolicy)
-        }
+    /// The run as one host's plan: everything on this machine, over ipc sockets in the run directory.
+    private static func plan(config: TrainingConfig, run: RunDirectory, executable: String) -> HostPlan {
+        let (rollouts, weights) = (run.ipcEndpoint(named: "rollouts"), run.ipcEndpoint(named: "weights"))
+        var plan = HostPlan(
+            config: config, runID: run.runID, configPath: run.configPath, executable: executable,
+            learner: .init(rollouts: rollouts, weights: weights, checkpoints: run.checkpointsPath,
+                           metrics: run.metricsPath),
+            actorIDs: 0..<UInt32(config.actors), learnerEndpoints: ActorEndpoints(learner: rollouts, weights: weights),
+            socketDirectory: run.path)
+        plan.restartPolicy.maxRestarts = config.maxRestarts
+        plan.restartPolicy.window = .seconds(config.restartWindowSeconds)
+        plan.logPath = { run.logPath(for: $0) }
+        return plan
     }
 
     /// Runs the processes until the learner finishes, the run fails or a signal interrupts it; calls `progress`
