@@ -13,9 +13,17 @@ struct LearnerSecurityOptions: ParsableArguments {
         valueName: "file-or-dir"))
     var curveAllow: String?
 
+    @Option(help: ArgumentHelp(
+        "The environment servers' public key file: talk to them over CURVE, as a client with --curve-secret-key "
+            + "(its public key must be on their --curve-allow).", valueName: "file"))
+    var curveEnvServerKey: String?
+
     func validate() throws {
         guard (curveSecretKey == nil) == (curveAllow == nil) else {
             throw ValidationError("--curve-secret-key and --curve-allow go together: give both or neither")
+        }
+        guard curveEnvServerKey == nil || curveSecretKey != nil else {
+            throw ValidationError("--curve-env-server-key needs the learner's own keys: --curve-secret-key")
         }
     }
 
@@ -24,7 +32,8 @@ struct LearnerSecurityOptions: ParsableArguments {
         guard let curveSecretKey, let curveAllow else { return nil }
         return try asUsageError { () throws(ShoalRuntimeError) in
             LearnerSecurity(keys: try CurveKeyFiles.readKeyPair(curveSecretKey),
-                            allowedActorKeys: try CurveKeyFiles.readAllowList(curveAllow))
+                            allowedActorKeys: try CurveKeyFiles.readAllowList(curveAllow),
+                            envServerPublicKey: try curveEnvServerKey.map(CurveKeyFiles.readPublicKey))
         }
     }
 }
@@ -41,9 +50,17 @@ struct ActorSecurityOptions: ParsableArguments {
         valueName: "file"))
     var curveServerKey: String?
 
+    @Option(help: ArgumentHelp(
+        "The environment servers' public key file: talk to them over CURVE, as a client with --curve-secret-key "
+            + "(its public key must be on their --curve-allow).", valueName: "file"))
+    var curveEnvServerKey: String?
+
     func validate() throws {
         guard (curveSecretKey == nil) == (curveServerKey == nil) else {
             throw ValidationError("--curve-secret-key and --curve-server-key go together: give both or neither")
+        }
+        guard curveEnvServerKey == nil || curveSecretKey != nil else {
+            throw ValidationError("--curve-env-server-key needs the actor's own keys: --curve-secret-key")
         }
     }
 
@@ -52,7 +69,8 @@ struct ActorSecurityOptions: ParsableArguments {
         guard let curveSecretKey, let curveServerKey else { return nil }
         return try asUsageError { () throws(ShoalRuntimeError) in
             ActorSecurity(keys: try CurveKeyFiles.readKeyPair(curveSecretKey),
-                          learnerPublicKey: try CurveKeyFiles.readPublicKey(curveServerKey))
+                          learnerPublicKey: try CurveKeyFiles.readPublicKey(curveServerKey),
+                          envServerPublicKey: try curveEnvServerKey.map(CurveKeyFiles.readPublicKey))
         }
     }
 }

@@ -94,23 +94,6 @@ final class CurveTrainingTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: secret, encoding: .utf8), before, "the secret key was overwritten")
     }
 
-    /// A TCP port free right now on 127.0.0.1 (the kernel's pick for a socket bound to port 0).
-    private func freeTCPPort() throws -> UInt16 {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
-            }
-        }
-        XCTAssertTrue(bound, "cannot pick a free port")
-        return UInt16(bigEndian: address.sin_port)
-    }
-
     /// A plain TCP connection to 127.0.0.1:`port`, retried until the port listens or `within` seconds pass.
     private func connectRaw(port: UInt16, within seconds: Double) -> Int32? {
         let deadline = Date().addingTimeInterval(seconds)

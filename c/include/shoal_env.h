@@ -160,6 +160,10 @@ typedef struct shoal_env_options {
     int64_t max_message_bytes;
     /* Log only warnings and errors to stderr, not the informational lines. */
     bool quiet;
+    /* CurveZMQ: this server's secret key file (from `shoal keygen`) and the clients it admits (a file of public keys,
+     * one a line, or a directory of .pub files). Both or neither; NULL serves in plain text. */
+    const char *curve_secret_key;
+    const char *curve_allow;
 } shoal_env_options;
 
 /* Fills `options` with the defaults (endpoint NULL). */

@@ -1,6 +1,7 @@
 /* The command line of an environment program, the same as the Python server's:
  *
  *     PROGRAM serve ENDPOINT [--num-envs M] [--id N] [--heartbeat-seconds S] [--seed N] [--env-args JSON]
+ *                            [--curve-secret-key FILE --curve-allow FILE_OR_DIR]
  *     PROGRAM describe [--env-args JSON]
  *
  * Usage errors are reported the way Python's argparse reports them (usage line, "PROG CMD: error: ...", status 2). */
@@ -14,7 +15,8 @@
 #define EXIT_USAGE 2
 
 static const char serve_usage[] =
-    "serve [-h] [--num-envs M] [--seed N] [--id N] [--heartbeat-seconds S] [--env-args JSON] ENDPOINT";
+    "serve [-h] [--num-envs M] [--seed N] [--id N] [--heartbeat-seconds S] [--env-args JSON] "
+    "[--curve-secret-key FILE --curve-allow FILE_OR_DIR] ENDPOINT";
 static const char describe_usage[] = "describe [-h] [--env-args JSON]";
 
 typedef struct command_line {
@@ -58,7 +60,9 @@ static void help(const command_line *line, const shoal_env_class *cls) {
                "  --id N                 this server's index, for heartbeats (default 0)\n"
                "  --heartbeat-seconds S  at most one heartbeat per S seconds to $SHOAL_SUPERVISOR, when set "
                "(default 1.0)\n"
-               "  --env-args JSON        a JSON object handed to the environments' create callback (default {})\n",
+               "  --env-args JSON        a JSON object handed to the environments' create callback (default {})\n"
+               "  --curve-secret-key FILE  serve over CurveZMQ with this secret key (from shoal keygen)\n"
+               "  --curve-allow FILE_OR_DIR  the clients admitted: public keys one a line, or a folder of .pub\n",
                line->program, line->usage, name);
     } else {
         printf("usage: %s %s\n\nPrint the spaces and the observation layout of %s as JSON.\n\n"
@@ -117,6 +121,10 @@ static int option(command_line *line, const char *name, const char *value, char 
         if (parse_unsigned(value, 0, UINT64_MAX, &number, "a seed in 0...2**64-1", reason, size) != 0) return -1;
         options->seed = number;
         options->has_seed = true;
+    } else if (strcmp(name, "--curve-secret-key") == 0) {
+        options->curve_secret_key = value;
+    } else if (strcmp(name, "--curve-allow") == 0) {
+        options->curve_allow = value;
     } else if (strcmp(name, "--heartbeat-seconds") == 0) {
         char *end;
         double seconds = strtod(value, &end);

@@ -199,6 +199,24 @@ void shoal_session_free(shoal_session *session);
 const Shoal__V1__EnvReply *shoal_session_handle(shoal_session *session, const void *identity, size_t identity_size,
                                                 const void *payload, size_t payload_size);
 
+/* ---- curve.c: CurveZMQ for the server socket ------------------------------------------------------------------- */
+
+typedef struct shoal_curve shoal_curve;
+
+/* Makes `socket` (before it binds) a CURVE server with the key pair in `secret_key_path`, admitting only the client
+ * keys of `allow_path` (a file of public keys, one a line, or a directory of .pub files) through a ZAP handler in
+ * `context`. 0, or -1 with the reason logged; close `*out` either way. */
+int shoal_curve_open(shoal_curve **out, void *context, void *socket, const char *secret_key_path,
+                     const char *allow_path, const shoal_logger *logger);
+
+/* The ZAP handler's socket, to poll; NULL for NULL. */
+void *shoal_curve_zap_socket(const shoal_curve *curve);
+
+/* Answers the ZAP request waiting on the handler's socket. */
+void shoal_curve_answer(shoal_curve *curve);
+
+void shoal_curve_close(shoal_curve *curve);
+
 /* ---- heartbeat.c: life under Shoal's supervisor ---------------------------------------------------------------- */
 
 typedef struct shoal_heartbeats shoal_heartbeats;

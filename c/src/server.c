@@ -85,10 +85,12 @@ typedef struct server {
     bool session_made;
     void *context;
     void *socket;
+    shoal_curve *curve;
     shoal_heartbeats *heartbeats;
 } server;
 
 static void server_close(server *s) {
+    shoal_curve_close(s->curve);
     if (s->socket != NULL) zmq_close(s->socket);
     shoal_heartbeats_close(s->heartbeats);
     if (s->context != NULL) zmq_ctx_term(s->context);
@@ -157,6 +159,15 @@ static int serve(server *s, const shoal_env_class *cls, void *user, const shoal_
     s->socket = zmq_socket(s->context, ZMQ_ROUTER);
     int linger = 0;
     int64_t largest = options->max_message_bytes;
+    if ((options->curve_secret_key == NULL) != (options->curve_allow == NULL)) {
+        shoal_log(logger, "ERROR", "CURVE needs both a secret key and an allow-list");
+        return 2;
+    }
+    if (s->socket != NULL && options->curve_secret_key != NULL &&
+        shoal_curve_open(&s->curve, s->context, s->socket, options->curve_secret_key, options->curve_allow,
+                         logger) != 0) {
+        return 2;
+    }
     if (s->socket == NULL || zmq_setsockopt(s->socket, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_setsockopt(s->socket, ZMQ_MAXMSGSIZE, &largest, sizeof largest) != 0 ||
         zmq_bind(s->socket, options->endpoint) != 0) {
@@ -190,9 +201,11 @@ static int serve(server *s, const shoal_env_class *cls, void *user, const shoal_
               s->heartbeats != NULL ? shoal_heartbeats_endpoint(s->heartbeats) : "");
 
     while (!stop_requested) {
-        zmq_pollitem_t item = {.socket = s->socket, .events = ZMQ_POLLIN};
-        int ready = zmq_poll(&item, 1, POLL_MILLISECONDS);
-        if (ready > 0 && (item.revents & ZMQ_POLLIN) != 0) {
+        zmq_pollitem_t items[2] = {{.socket = s->socket, .events = ZMQ_POLLIN},
+                                   {.socket = shoal_curve_zap_socket(s->curve), .events = ZMQ_POLLIN}};
+        int ready = zmq_poll(items, s->curve != NULL ? 2 : 1, POLL_MILLISECONDS);
+        if (ready > 0 && (items[1].revents & ZMQ_POLLIN) != 0) shoal_curve_answer(s->curve);
+        if (ready > 0 && (items[0].revents & ZMQ_POLLIN) != 0) {
             serve_one(s->socket, &s->session, logger);
         } else if (ready < 0 && zmq_errno() != EINTR) {
             shoal_log(logger, "ERROR", "waiting for requests failed: %s", zmq_strerror(zmq_errno()));

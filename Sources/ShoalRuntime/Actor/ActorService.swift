@@ -73,7 +73,8 @@ public final class ActorService {
         // supervisor waits for a first heartbeat); weights for another architecture would be refused.
         let servers = try config.environmentSource() == .builtIn
             ? [] : endpoints.envServers ?? config.envServers(forActor: actorID)
-        let shape = try config.environmentShape(askingServer: servers.first, wait: .seconds(50))
+        let shape = try config.environmentShape(askingServer: servers.first, wait: .seconds(50),
+                                                curve: security?.envServerCurve)
         let spec = config.networkSpec(for: shape)
         // Each actor and incarnation explores differently, reproducibly from the run's seed.
         let seed = config.seed &+ UInt64(actorID) &* 1_000_003 &+ UInt64(incarnation) &* 7_919
@@ -91,7 +92,7 @@ public final class ActorService {
                     context: context, endpoints: servers, shape: shape,
                     envsPerServer: config.envsPerServer, unrollLength: config.unrollLength,
                     timeout: .seconds(config.envTimeoutSeconds), client: "actor-\(actorID).\(incarnation)",
-                    generator: generator.derived(stream: 1),
+                    generator: generator.derived(stream: 1), curve: security?.envServerCurve,
                     makeNetwork: { ActorCriticNetwork(spec: spec, parameters: network.parameters, backend: config.gemm) },
                     log: log)
             }

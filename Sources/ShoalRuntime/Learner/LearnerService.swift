@@ -46,7 +46,7 @@ public final class LearnerService {
         self.config = config
         self.runID = runID
         self.incarnation = incarnation
-        spec = try config.networkSpec()
+        spec = try config.networkSpec(curve: security?.envServerCurve)
         var generator = SeededGenerator(seed: config.seed)
         let network = ActorCriticNetwork(spec: spec, generator: &generator, backend: config.gemm)
         learner = ImpalaLearner(network: network, settings: config.learnerSettings)

@@ -1,5 +1,6 @@
 import ShoalCore
 import ShoalEnvs
+import ZeroMQ
 
 /// Where a learner listens and keeps its state.
 public struct LearnerEndpoints: Sendable {
@@ -15,8 +16,9 @@ public struct LearnerEndpoints: Sendable {
 }
 
 extension TrainingConfig {
-    /// The network architecture this config trains (asking an environment server for a served environment).
-    public func networkSpec() throws -> NetworkSpec {
-        networkSpec(for: try environmentShape())
+    /// The network architecture this config trains (asking an environment server for a served environment, over
+    /// CURVE with `curve`).
+    public func networkSpec(curve: CurveSecurity? = nil) throws -> NetworkSpec {
+        networkSpec(for: try environmentShape(curve: curve))
     }
 }

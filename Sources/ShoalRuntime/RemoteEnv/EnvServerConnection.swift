@@ -17,15 +17,19 @@ final class EnvServerConnection {
     private let context: ZMQContext
     private let limits: EnvLimits
     private let routingIDPrefix: String
+    private let curve: CurveSecurity?
     private var generation = 0
     private var nextID: UInt64 = 1
 
-    init(context: ZMQContext, endpoint: String, routingID: String, limits: EnvLimits) throws {
+    /// A DEALER connected to `endpoint`; with `curve`, a CURVE client of a server holding the matching key.
+    init(context: ZMQContext, endpoint: String, routingID: String, limits: EnvLimits,
+         curve: CurveSecurity? = nil) throws {
         self.context = context
         self.endpoint = endpoint
         self.limits = limits
+        self.curve = curve
         routingIDPrefix = routingID
-        socket = try Self.openSocket(context, endpoint: endpoint, routingID: routingID, limits: limits)
+        socket = try Self.openSocket(context, endpoint: endpoint, routingID: routingID, limits: limits, curve: curve)
     }
 
     /// Sends `request`; there must be none outstanding. A full queue counts as a send failure.
@@ -63,7 +67,7 @@ final class EnvServerConnection {
         outstanding = nil
         generation += 1
         socket = try Self.openSocket(context, endpoint: endpoint, routingID: "\(routingIDPrefix)/\(generation)",
-                                     limits: limits)
+                                     limits: limits, curve: curve)
     }
 
     func close() {
@@ -71,11 +75,12 @@ final class EnvServerConnection {
     }
 
     private static func openSocket(
-        _ context: ZMQContext, endpoint: String, routingID: String, limits: EnvLimits
+        _ context: ZMQContext, endpoint: String, routingID: String, limits: EnvLimits, curve: CurveSecurity?
     ) throws -> ZMQSocket {
         let socket = try ZMQSocket(.dealer, context: context, options: SocketOptions(
             sendHighWaterMark: 4, receiveHighWaterMark: 4, linger: .zero, maxMessageSize: limits.maxMessageBytes,
-            reconnectInterval: .milliseconds(100), reconnectIntervalMax: .seconds(1), routingID: Array(routingID.utf8)))
+            reconnectInterval: .milliseconds(100), reconnectIntervalMax: .seconds(1), routingID: Array(routingID.utf8),
+            curve: curve))
         do {
             try socket.connect(endpoint)
         } catch {

@@ -17,16 +17,17 @@ final class RemoteUnrollCollector {
     private var nextGroup = 0
 
     /// Groups over `endpoints`, each with its own network built by `makeNetwork` (same initial weights everywhere;
-    /// the learner's weights replace them before any unroll is sent).
+    /// the learner's weights replace them before any unroll is sent); `curve` secures every connection.
     init(context: ZMQContext, endpoints: [String], shape: EnvironmentShape, envsPerServer: Int, unrollLength: Int,
          timeout: Duration, client: String, generator: SeededGenerator, limits: EnvLimits = EnvLimits(),
-         makeNetwork: () -> ActorCriticNetwork, log: Logger) throws {
+         curve: CurveSecurity? = nil, makeNetwork: () -> ActorCriticNetwork, log: Logger) throws {
         precondition(!endpoints.isEmpty && unrollLength > 0)
         self.unrollLength = unrollLength
         var groups: [RemoteEnvGroup] = []
         for (index, endpoint) in endpoints.enumerated() {
             let connection = try EnvServerConnection(context: context, endpoint: endpoint,
-                                                     routingID: "\(client)/server-\(index)", limits: limits)
+                                                     routingID: "\(client)/server-\(index)", limits: limits,
+                                                     curve: curve)
             let policy = ActingPolicy(network: makeNetwork(), generator: generator.derived(stream: UInt64(2 * index)))
             groups.append(RemoteEnvGroup(
                 index: index, connection: connection, policy: policy, shape: shape, numEnvs: envsPerServer,

@@ -8,9 +8,9 @@ extension TrainingConfig {
     /// (`server`, by default the first of `envServers`) says it hosts. Waits up to `wait` for the server to answer (a
     /// Python server takes a second or two to start), asking again every `envTimeoutSeconds`. A served environment
     /// with no server to ask (a learner whose servers run beside actors on other hosts) is asked of a server started
-    /// here for the purpose.
+    /// here for the purpose. `curve` secures the connection to a server asked.
     public func environmentShape(
-        askingServer server: String? = nil, wait: Duration = .seconds(50)
+        askingServer server: String? = nil, wait: Duration = .seconds(50), curve: CurveSecurity? = nil
     ) throws -> EnvironmentShape {
         if try environmentSource() == .builtIn {
             return EnvironmentShape(try EnvironmentRegistry.builtIn.factory(for: env))
@@ -22,7 +22,8 @@ extension TrainingConfig {
             throw ShoalRuntimeError(.invalidConfigValue, subject: "envServers", value: "[]",
                                     reason: "no environment server to ask what \(env) looks like")
         }
-        let spec = try EnvServerProbe.describe(endpoint: endpoint, wait: wait, attempt: .seconds(envTimeoutSeconds))
+        let spec = try EnvServerProbe.describe(endpoint: endpoint, wait: wait, attempt: .seconds(envTimeoutSeconds),
+                                               curve: curve)
         return try EnvironmentShape(spec, endpoint: endpoint)
     }
 
@@ -36,14 +37,15 @@ extension TrainingConfig {
 /// Asks an environment server what it hosts without taking it over (a describe-only hello).
 public enum EnvServerProbe {
     /// The server's spec; throws when it does not answer within `wait` or answers with an error, or as soon as
-    /// `isRunning` says the server has gone.
+    /// `isRunning` says the server has gone. With `curve`, the connection is a CURVE client's.
     public static func describe(
-        endpoint: String, wait: Duration, attempt: Duration, isRunning: () -> Bool = { true }
+        endpoint: String, wait: Duration, attempt: Duration, curve: CurveSecurity? = nil,
+        isRunning: () -> Bool = { true }
     ) throws -> EnvServerSpec {
         let context = try ZMQContext()
         defer { context.close() }
         let connection = try EnvServerConnection(context: context, endpoint: endpoint, routingID: "probe",
-                                                 limits: EnvLimits())
+                                                 limits: EnvLimits(), curve: curve)
         defer { connection.close() }
         let giveUp = ContinuousClock.now + wait
         while ContinuousClock.now < giveUp {

@@ -6,11 +6,19 @@ public struct LearnerSecurity: Sendable {
     public var keys: CurveKeyPair
     /// Z85 public keys of the actors allowed to connect (to send rollouts or to receive weights).
     public var allowedActorKeys: Set<String>
+    /// The environment servers' Z85 public key, when the learner asks one what it hosts over CURVE.
+    public var envServerPublicKey: String?
 
     /// Makes the setup.
-    public init(keys: CurveKeyPair, allowedActorKeys: Set<String>) {
+    public init(keys: CurveKeyPair, allowedActorKeys: Set<String>, envServerPublicKey: String? = nil) {
         self.keys = keys
         self.allowedActorKeys = allowedActorKeys
+        self.envServerPublicKey = envServerPublicKey
+    }
+
+    /// CURVE client settings towards environment servers, with the learner's own key pair.
+    var envServerCurve: CurveSecurity? {
+        envServerPublicKey.map { .client(keys: keys, serverPublicKey: $0) }
     }
 
     /// The ZAP domain of the learner's sockets; its `ZAPHandler` answers for this domain only.
@@ -23,13 +31,21 @@ public struct ActorSecurity: Sendable {
     public var keys: CurveKeyPair
     /// The learner's Z85 public key.
     public var learnerPublicKey: String
+    /// The environment servers' Z85 public key, when the actor steps them over CURVE.
+    public var envServerPublicKey: String?
 
     /// Makes the setup.
-    public init(keys: CurveKeyPair, learnerPublicKey: String) {
+    public init(keys: CurveKeyPair, learnerPublicKey: String, envServerPublicKey: String? = nil) {
         self.keys = keys
         self.learnerPublicKey = learnerPublicKey
+        self.envServerPublicKey = envServerPublicKey
     }
 
     /// CURVE client settings for the actor's sockets.
     var curve: CurveSecurity { .client(keys: keys, serverPublicKey: learnerPublicKey) }
+
+    /// CURVE client settings towards environment servers, with the actor's own key pair.
+    var envServerCurve: CurveSecurity? {
+        envServerPublicKey.map { .client(keys: keys, serverPublicKey: $0) }
+    }
 }

@@ -14,6 +14,7 @@ from typing import Any
 import zmq
 
 from shoal_env import __version__
+from shoal_env.curve import CurveServer, KeyFileError
 from shoal_env.describe import spec_to_json
 from shoal_env.host import EnvHost
 from shoal_env.spaces import UnsupportedSpaceError
@@ -28,7 +29,10 @@ EXIT_CANNOT_SERVE = 2
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command; its exit status."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve" and (args.curve_secret_key is None) != (args.curve_allow is None):
+        parser.error("--curve-secret-key and --curve-allow go together: give both or neither")
     logging.basicConfig(
         level=logging.INFO, stream=sys.stderr, format="%(asctime)s shoal-env[%(process)d] %(levelname)s %(message)s"
     )
@@ -44,10 +48,16 @@ def _serve(args: argparse.Namespace) -> int:
         host = EnvHost(vector, seed=args.seed)
     except (EnvMakeError, UnsupportedSpaceError) as error:
         return _cannot_serve(args.env, error)
+    try:
+        curve = CurveServer.from_files(args.curve_secret_key, args.curve_allow) if args.curve_secret_key else None
+    except KeyFileError as error:
+        print(f"shoal-env: {error}", file=sys.stderr)
+        vector.env.close()
+        return EXIT_CANNOT_SERVE
     context: zmq.Context[Any] = zmq.Context()
     heartbeats = Heartbeats.from_environment(context, args.id, args.heartbeat_seconds)
     try:
-        server = EnvServer(host, args.endpoint, context=context, heartbeats=heartbeats)
+        server = EnvServer(host, args.endpoint, context=context, heartbeats=heartbeats, curve=curve)
     except zmq.ZMQError as error:
         print(f"shoal-env: cannot bind {args.endpoint}: {error}", file=sys.stderr)
         if heartbeats is not None:
@@ -120,6 +130,12 @@ def _parser() -> argparse.ArgumentParser:
         default=1.0,
         metavar="S",
         help="at most one heartbeat per S seconds to $SHOAL_SUPERVISOR, when set (default 1.0)",
+    )
+    serve.add_argument(
+        "--curve-secret-key", metavar="FILE", help="serve over CurveZMQ with this secret key (from shoal keygen)"
+    )
+    serve.add_argument(
+        "--curve-allow", metavar="FILE_OR_DIR", help="the clients admitted: public keys one a line, or a folder of .pub"
     )
 
     describe = commands.add_parser("describe", help="print the spaces and the observation layout as JSON")

@@ -12,6 +12,7 @@ from google.protobuf.message import DecodeError
 from shoal_env import PROTOCOL_VERSION
 from shoal_env._proto import env_pb2
 from shoal_env.actions import ActionError
+from shoal_env.curve import CurveServer
 from shoal_env.errors import one_line
 from shoal_env.host import EnvHost, RequestError
 from shoal_env.supervision import Heartbeats
@@ -44,6 +45,7 @@ class EnvServer:
         *,
         context: zmq.Context[Any] | None = None,
         heartbeats: Heartbeats | None = None,
+        curve: CurveServer | None = None,
         max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
         poll_seconds: float = 0.1,
     ) -> None:
@@ -53,10 +55,11 @@ class EnvServer:
         self._socket = self._context.socket(zmq.ROUTER)
         self._socket.setsockopt(zmq.LINGER, 0)
         self._socket.setsockopt(zmq.MAXMSGSIZE, max_message_bytes)
+        self._authenticator = curve.apply(self._context, self._socket) if curve is not None else None
         try:
             self._socket.bind(endpoint)
         except zmq.ZMQError:
-            self._socket.close()
+            self._close_socket()
             raise
         #: The endpoint bound, with the port chosen for tcp://host:* or :0.
         self.endpoint: str = self._socket.getsockopt_string(zmq.LAST_ENDPOINT)
@@ -85,9 +88,14 @@ class EnvServer:
 
     def close(self) -> None:
         """Closes the socket (and the heartbeats' socket)."""
-        self._socket.close()
+        self._close_socket()
         if self.heartbeats is not None:
             self.heartbeats.close()
+
+    def _close_socket(self) -> None:
+        self._socket.close()
+        if self._authenticator is not None:
+            self._authenticator.stop()
 
     def handle(self, identity: bytes, payload: bytes) -> bytes:
         """The serialised EnvReply to one request's payload from the client `identity`."""
