@@ -170,15 +170,23 @@ typedef struct client {
     uint64_t next_id;
 } client;
 
-static client open_client(const char *identity, int type) {
+/* A client; with `keys` (its public and secret key and the server's public key, Z85) a CURVE client. */
+static client open_secure_client(const char *identity, int type, const char *const keys[3]) {
     client c = {zmq_socket(context, type), 1};
     CHECK(c.socket != NULL);
     int linger = 0;
     CHECK(zmq_setsockopt(c.socket, ZMQ_LINGER, &linger, sizeof linger) == 0);
     CHECK(zmq_setsockopt(c.socket, ZMQ_ROUTING_ID, identity, strlen(identity)) == 0);
+    if (keys != NULL) {
+        CHECK(zmq_setsockopt(c.socket, ZMQ_CURVE_PUBLICKEY, keys[0], 40) == 0);
+        CHECK(zmq_setsockopt(c.socket, ZMQ_CURVE_SECRETKEY, keys[1], 40) == 0);
+        CHECK(zmq_setsockopt(c.socket, ZMQ_CURVE_SERVERKEY, keys[2], 40) == 0);
+    }
     CHECK(zmq_connect(c.socket, endpoint) == 0);
     return c;
 }
+
+static client open_client(const char *identity, int type) { return open_secure_client(identity, type, NULL); }
 
 static Shoal__V1__EnvReply *last_reply;
 
@@ -374,6 +382,57 @@ static void test_signal_stops(int signum) {
     CHECK(kill(server_pid, signum) == 0);
     CHECK(wait_exit(server_pid, 60) == 0);
     CHECK_CONTAINS(read_file(server_log), "stopped after 1 requests (0 errors)");
+}
+
+/* Writes a key pair as `shoal keygen` does, NAME.key and NAME.pub in `folder`; the keys in `public`, `secret`. */
+static void keygen(const char *folder, const char *name, char public[41], char secret[41]) {
+    CHECK(zmq_curve_keypair(public, secret) == 0);
+    char path[300];
+    snprintf(path, sizeof path, "%s/%s.key", folder, name);
+    FILE *file = fopen(path, "w");
+    CHECK(file != NULL);
+    fprintf(file, "# Shoal CURVE secret key '%s': keep it private\n%s\n", name, secret);
+    fclose(file);
+    snprintf(path, sizeof path, "%s/%s.pub", folder, name);
+    file = fopen(path, "w");
+    CHECK(file != NULL);
+    fprintf(file, "# Shoal CURVE public key '%s'\n%s\n", name, public);
+    fclose(file);
+}
+
+/* A CURVE server answers the client on its allow-list (a folder of .pub files) and nobody else. */
+static void test_curve(void) {
+    char clients[120], secret_key[200], server_public[41], server_secret[41];
+    char actor_public[41], actor_secret[41], stranger_public[41], stranger_secret[41];
+    snprintf(clients, sizeof clients, "%s/clients", directory);
+    CHECK(mkdir(clients, 0700) == 0);
+    keygen(directory, "env-server", server_public, server_secret);
+    keygen(clients, "actor", actor_public, actor_secret);
+    keygen(directory, "stranger", stranger_public, stranger_secret);
+    snprintf(secret_key, sizeof secret_key, "%s/env-server.key", directory);
+    char out[200];
+    snprintf(out, sizeof out, "%s/curve.out", directory);
+    const char *serve[] = {"serve", endpoint, "--curve-secret-key", secret_key, "--curve-allow", clients, NULL};
+    server_pid = spawn(serve, NULL, out, server_log);
+
+    const char *actor_keys[3] = {actor_public, actor_secret, server_public};
+    client allowed = open_secure_client("allowed", ZMQ_DEALER, actor_keys);
+    CHECK(hello(&allowed, true, 60)->body_case == SHOAL__V1__ENV_REPLY__BODY_SPEC);
+    const char *stranger_keys[3] = {stranger_public, stranger_secret, server_public};
+    client refused[2] = {open_secure_client("stranger", ZMQ_DEALER, stranger_keys),
+                         open_client("plain", ZMQ_DEALER)};
+    for (int i = 0; i < 2; i++) {
+        send_bytes(&refused[i], "", 0);
+        zmq_pollitem_t item = {.socket = refused[i].socket, .events = ZMQ_POLLIN};
+        CHECK(zmq_poll(&item, 1, 1500) == 0);
+        zmq_close(refused[i].socket);
+    }
+    zmq_close(allowed.socket);
+    CHECK(kill(server_pid, SIGTERM) == 0);
+    CHECK(wait_exit(server_pid, 60) == 0);
+    char *log = read_file(server_log);
+    CHECK_CONTAINS(log, "CURVE: public key ");
+    CHECK_CONTAINS(log, stranger_public);
 }
 
 static void test_server(void) {
@@ -578,6 +637,7 @@ int main(void) {
 
     test_command_line();
     test_signal_stops(SIGINT);
+    test_curve();
     test_server();
 
     if (last_reply != NULL) shoal__v1__env_reply__free_unpacked(last_reply, NULL);
