@@ -4,7 +4,8 @@
 #                                                          return >= 475: whole-command wall time and steps/s per seed
 #   scripts/bench-envs.sh acrobot [SECONDS] [--set ...]    gymnasium:Acrobot-v1 and the built-in Acrobot-v1, same config
 #   scripts/bench-envs.sh run ENV SECONDS [--set ...]      any env for a fixed time: steps/s and the return reached
-#   scripts/bench-envs.sh protocol                         served vs in-process vector env (python/benchmarks)
+#   scripts/bench-envs.sh protocol                         served vs in-process vector env (python/benchmarks), stepped
+#                                                          by the C bench client and by the Python client
 #   scripts/bench-envs.sh c                                the C example server through the protocol
 # PYTHON (default python3) runs the environment servers and must have shoal-env (and the environment's packages).
 set -euo pipefail
@@ -66,7 +67,10 @@ run)
         --max-env-steps 1000000000 "$@"
     ;;
 protocol)
-    "$python" python/benchmarks/protocol_cost.py --num-envs 16 64 256
+    make -s -C c bench  # the C client that steps the server, as fast as Shoal's actor
+    for client in c python; do
+        "$python" python/benchmarks/protocol_cost.py --num-envs 16 64 256 --client "$client"
+    done
     ;;
 c)
     make -s -C c bench

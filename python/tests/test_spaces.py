@@ -176,6 +176,20 @@ def test_multidiscrete_actions_are_int64_rows() -> None:
     assert decoded.shape == (2, 1, 2) and decoded.tolist() == [[[2, 2]], [[1, 0]]]
 
 
+def test_choices_out_of_range_or_negative_are_refused_and_decoded_ones_are_fresh_arrays() -> None:
+    discrete = ActionDecoder(spaces.Discrete(2), 3)
+    decoded = discrete.decode(action_tensor(np.array([1, 0, 1], np.int64)))
+    assert decoded.tolist() == [1, 0, 1] and decoded.flags.writeable
+    with pytest.raises(ActionError, match=r"action \[-1\] of environment 1"):
+        discrete.decode(action_tensor(np.array([0, -1, 5], np.int64)))
+    multi = ActionDecoder(spaces.MultiDiscrete([2, 3]), 3)
+    assert multi.decode(action_tensor(np.array([[1, 2], [0, 0], [1, 1]], np.int64))).tolist()[0] == [1, 2]
+    with pytest.raises(ActionError, match=r"action \[0, 3\] of environment 2"):
+        multi.decode(action_tensor(np.array([[1, 2], [0, 0], [0, 3]], np.int64)))
+    with pytest.raises(ActionError, match=r"action \[-1, 0\] of environment 0"):
+        multi.decode(action_tensor(np.array([[-1, 0], [0, 0], [0, 0]], np.int64)))
+
+
 def test_box_actions_are_float32_cast_to_the_space_dtype_and_clipped() -> None:
     space = spaces.Box(np.array([-1.0, 0.0]), np.array([2.0, 1.0]), dtype=np.float64)
     decoder = ActionDecoder(space, 3)

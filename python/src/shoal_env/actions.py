@@ -33,11 +33,14 @@ class ActionDecoder:
             self.shape: tuple[int, ...] = (num_envs,)
             self._nvec = np.array([space.n], dtype=np.int64)
             self._start = np.array([space.start], dtype=np.int64)
+            #: The shape of the actions the vector env takes.
+            self._env_shape: tuple[int, ...] = (num_envs,)
         elif isinstance(space, spaces.MultiDiscrete):
             self.dtype = tensor_pb2.DTYPE_INT64
             self.shape = (num_envs, int(space.nvec.size))
             self._nvec = space.nvec.ravel().astype(np.int64)
             self._start = space.start.ravel().astype(np.int64)
+            self._env_shape = (num_envs, *space.nvec.shape)
         elif isinstance(space, spaces.Box):
             try:
                 dtype_to_wire(space.dtype, f"{name} {space}")
@@ -53,9 +56,14 @@ class ActionDecoder:
             )
         self._numpy_dtype = NUMPY_BY_DTYPE[self.dtype]
         self._nbytes = math.prod(self.shape) * self._numpy_dtype.itemsize
-        if not isinstance(space, spaces.Box):
+        self._wire_shape = list(self.shape)  # compared with a tensor's shape as it is, without a conversion
+        self._is_box = isinstance(space, spaces.Box)
+        if not self._is_box:
             # Negative indices, seen as unsigned, are above every bound: one comparison checks both sides.
             self._unsigned_nvec = self._nvec.astype(np.uint64)
+            #: With one choice per environment, the largest index checks them all.
+            self._bound = self._unsigned_nvec[0] if self._nvec.size == 1 else None
+            self._offset = bool(self._start.any())
 
     @property
     def expected(self) -> str:
@@ -68,30 +76,30 @@ class ActionDecoder:
             raise ActionError(
                 f"actions must be {self.expected} for {self.space}, got dtype {dtype_name(tensor.dtype)}"
             )
-        if tuple(tensor.shape) != self.shape:
+        if tensor.shape != self._wire_shape:
             raise ActionError(f"actions must be {self.expected} for {self.space}, got shape {list(tensor.shape)}")
         data = tensor.data
         if len(data) != self._nbytes:
             raise ActionError(f"actions {self.expected} need {self._nbytes} bytes of data, got {len(data)}")
         actions = np.frombuffer(data, dtype=self._numpy_dtype).reshape(self.shape)
-        if isinstance(self.space, spaces.Box):
-            return self._box(actions)
-        return self._choices(actions)
+        return self._box(actions) if self._is_box else self._choices(actions)
 
-    def _choices(self, actions: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        indices = actions.reshape(self.num_envs, -1)
-        outside = indices.view(np.uint64) >= self._unsigned_nvec
-        if outside.any():
-            env = int(np.flatnonzero(outside.any(axis=1))[0])
+    def _choices(self, indices: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """[M] (Discrete) or [M, k] (MultiDiscrete) indices → the choices, each index plus its start."""
+        unsigned = indices.view(np.uint64)
+        if self._bound is not None:
+            outside = bool(unsigned.max() >= self._bound)
+        else:
+            outside = bool((unsigned >= self._unsigned_nvec).any())
+        if outside:
+            rows = indices.reshape(self.num_envs, -1)
+            env = int(np.flatnonzero((rows.view(np.uint64) >= self._unsigned_nvec).any(axis=1))[0])
             raise ActionError(
-                f"action {indices[env].tolist()} of environment {env} is outside {self.space} "
+                f"action {rows[env].tolist()} of environment {env} is outside {self.space} "
                 f"(indices count from 0 to n - 1)"
             )
-        chosen = indices + self._start
-        if isinstance(self.space, spaces.Discrete):
-            return chosen.reshape(self.num_envs)
-        assert isinstance(self.space, spaces.MultiDiscrete)
-        return chosen.reshape(self.num_envs, *self.space.nvec.shape)
+        chosen = indices + self._start if self._offset else indices.copy()  # a fresh array, not the request's
+        return chosen.reshape(self._env_shape)
 
     def _box(self, actions: npt.NDArray[np.float32]) -> npt.NDArray[Any]:
         if np.isnan(actions).any():  # clipping would keep NaN

@@ -26,27 +26,26 @@ class EpisodeCounters:
         self.returns = np.zeros(num_envs, dtype=np.float64)
         self.lengths = np.zeros(num_envs, dtype=np.int64)
         #: NEXT_STEP: the environments whose episode ended on the last step, so that their next step is a reset step.
-        self.resetting = np.zeros(num_envs, dtype=np.bool_)
+        self._resetting: npt.NDArray[np.intp] = np.empty(0, dtype=np.intp)
 
     def restart(self) -> None:
         """Every environment starts a new episode."""
         self.returns[:] = 0.0
         self.lengths[:] = 0
-        self.resetting[:] = False
+        self._resetting = np.empty(0, dtype=np.intp)
 
     def step(
         self, rewards: npt.NDArray[np.float64], ended: npt.NDArray[np.intp], infos: dict[str, Any]
     ) -> list[tuple[float, int]]:
         """Counts one step of every environment; the (return, length) of each episode in `ended`, in that order."""
+        self.returns += rewards
+        self.lengths += 1
+        if len(self._resetting):
+            # Their episodes ended on the last step (and were counted from 0 again): this reset step counts for none.
+            self.returns[self._resetting] = 0.0
+            self.lengths[self._resetting] = 0
         if self.next_step:
-            taken = ~self.resetting
-            self.returns += np.where(taken, rewards, 0.0)
-            self.lengths += taken
-            self.resetting[:] = False
-            self.resetting[ended] = True
-        else:
-            self.returns += rewards
-            self.lengths += 1
+            self._resetting = ended
         if len(ended) == 0:
             return []
         episodes = list(zip(self.returns[ended].tolist(), self.lengths[ended].tolist()))

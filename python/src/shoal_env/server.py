@@ -17,6 +17,7 @@ from shoal_env.errors import one_line
 from shoal_env.host import EnvHost, RequestError
 from shoal_env.supervision import Heartbeats
 from shoal_env.tensors import to_tensor
+from shoal_env.wire import step_reply
 
 log = logging.getLogger("shoal_env")
 
@@ -63,7 +64,8 @@ class EnvServer:
             raise
         #: The endpoint bound, with the port chosen for tcp://host:* or :0.
         self.endpoint: str = self._socket.getsockopt_string(zmq.LAST_ENDPOINT)
-        self._poll_ms = max(1, int(poll_seconds * 1000))
+        # A receive waits at most this long, so that heartbeats and stop() are seen between requests.
+        self._socket.setsockopt(zmq.RCVTIMEO, max(1, int(poll_seconds * 1000)))
         self._client: bytes | None = None
         self._stopping = False
         self.requests = 0
@@ -77,12 +79,14 @@ class EnvServer:
         """Answers requests until stop(); heartbeats go out between requests."""
         socket = self._socket
         while not self._stopping:
-            if socket.poll(self._poll_ms, zmq.POLLIN):
+            try:
                 frames = socket.recv_multipart()
-                if len(frames) >= 2:
-                    # [identity, (empty delimiter of a REQ client,) payload]: reply with the same envelope.
-                    reply = self.handle(frames[0], frames[-1])
-                    socket.send_multipart([*frames[:-1], reply], copy=False)
+            except zmq.Again:  # nothing within the poll interval
+                frames = []
+            if len(frames) >= 2:
+                # [identity, (empty delimiter of a REQ client,) payload]: reply with the same envelope.
+                reply = self.handle(frames[0], frames[-1])
+                socket.send_multipart([*frames[:-1], reply], copy=False)
             if self.heartbeats is not None:
                 self.heartbeats.tick(self.host.steps, self.requests, self.errors)
 
@@ -108,12 +112,13 @@ class EnvServer:
             except DecodeError as error:
                 raise ProtocolError(f"undecodable EnvRequest of {len(payload)} bytes ({error})") from None
             reply.request_id = request.request_id
-            self._answer(identity, request, reply)
+            return self._answer(identity, request, reply)
         except Exception as error:
             self._fail(reply, error)
         return reply.SerializeToString()
 
-    def _answer(self, identity: bytes, request: env_pb2.EnvRequest, reply: env_pb2.EnvReply) -> None:
+    def _answer(self, identity: bytes, request: env_pb2.EnvRequest, reply: env_pb2.EnvReply) -> bytes:
+        """The serialised `reply` (which holds the envelope) to `request`, its body filled in."""
         if request.protocol_version != PROTOCOL_VERSION:
             raise ProtocolError(
                 f"protocol version {request.protocol_version} is not spoken here "
@@ -124,19 +129,19 @@ class EnvServer:
             if not request.hello.describe_only:
                 self._hello(identity, request.hello)
             reply.spec.CopyFrom(self.host.spec)
-            return
-        if body is None:
+        elif body is None:
             raise ProtocolError("EnvRequest without a body (hello, reset or step)")
-        if identity != self._client:
+        elif identity != self._client:
             raise ProtocolError(
                 f"{body} from a client without a session: send a hello first"
                 + ("" if self._client is None else " (another client's hello took the server over)")
             )
-        if body == "reset":
+        elif body == "reset":
             seeds = list(request.reset.seeds) or None
             to_tensor(self.host.reset(seeds), reply.observations.observations)
         else:
-            self._step(request.step, reply.transitions)
+            return self._step(request.step, reply)
+        return reply.SerializeToString()
 
     def _hello(self, identity: bytes, hello: env_pb2.EnvHello) -> None:
         if self._client is not None and identity != self._client:
@@ -146,19 +151,10 @@ class EnvServer:
         self._client = identity
         self.host.restart()
 
-    def _step(self, step: env_pb2.EnvStep, transitions: env_pb2.EnvTransitions) -> None:
+    def _step(self, step: env_pb2.EnvStep, envelope: env_pb2.EnvReply) -> bytes:
         if not step.HasField("actions"):
             raise ActionError(f"a step without actions (expected {self.host.actions.expected})")
-        result = self.host.step(step.actions)
-        to_tensor(result.observations, transitions.observations)
-        transitions.rewards.extend(result.rewards.tolist())
-        transitions.terminated.extend(result.terminated.tolist())
-        transitions.truncated.extend(result.truncated.tolist())
-        if len(result.ended):
-            transitions.ended.extend(result.ended.tolist())
-            for episode_return, length in result.episodes:
-                transitions.episodes.add(episode_return=episode_return, length=length)
-        to_tensor(result.final_observations, transitions.final_observations)
+        return step_reply(envelope, self.host.step(step.actions))
 
     def _fail(self, reply: env_pb2.EnvReply, error: Exception) -> None:
         self.errors += 1
