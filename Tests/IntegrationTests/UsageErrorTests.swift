@@ -7,6 +7,8 @@ final class UsageErrorTests: XCTestCase {
         let runs = try temporaryDirectory("usage")
         let badFile = runs.appendingPathComponent("bad.yaml")
         try "learningRate: fast\n".write(to: badFile, atomically: true, encoding: .utf8)
+        let goodFile = runs.appendingPathComponent("good.yaml")
+        try "seed: 2\n".write(to: goodFile, atomically: true, encoding: .utf8)
         let unknownFile = runs.appendingPathComponent("unknown.yaml")
         try "learningrate: 0.1\n".write(to: unknownFile, atomically: true, encoding: .utf8)
         let cases: [([String], String)] = [
@@ -27,6 +29,13 @@ final class UsageErrorTests: XCTestCase {
             (["train", "--resume", runs.appendingPathComponent("no-such-run").path], "no-such-run"),
             (["chaos", runs.path, "kill"], "process name"),
             (["learner", "--run-id", "r"], "--rollouts"),
+            (["plan", "--run-id", "r", "--config", badFile.path, "--dir", runs.path, "--learner-host", "h"],
+             "learningRate"),
+            (["plan", "--run-id", "r", "--dir", runs.path, "--config", goodFile.path, "--learner-host", "h",
+              "--learner-ports", "5555,x"], "--learner-ports"),
+            (["env-server", "ipc:///tmp/never.sock", "--set", "env=CartPole-v1"], "is not served"),
+            (["actor", "--run-id", "r", "--id", "0", "--learner", "tcp://h:1", "--weights", "tcp://h:2",
+              "--curve-env-server-key", "k.pub"], "--curve-env-server-key needs"),
         ]
         for (index, (arguments, named)) in cases.enumerated() {
             // A train command that got past its checks would create its run under `runs`.
