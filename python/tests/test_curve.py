@@ -64,8 +64,13 @@ def answers(endpoint: str, server_public: bytes, client: tuple[bytes, bytes] | N
     request = env_pb2.EnvRequest(protocol_version=PROTOCOL_VERSION, request_id=1)
     request.hello.client = "test"
     request.hello.describe_only = True
-    socket.send(request.SerializeToString())
-    answered: bool = socket.poll(wait_ms) != 0
+    # A refused handshake can leave the socket without a peer to queue for: the send itself must not wait forever.
+    socket.sndtimeo = wait_ms
+    try:
+        socket.send(request.SerializeToString())
+        answered: bool = socket.poll(wait_ms) != 0
+    except zmq.Again:
+        answered = False
     socket.close()
     return answered
 
