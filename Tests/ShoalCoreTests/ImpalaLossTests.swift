@@ -3,40 +3,50 @@ import XCTest
 
 final class ImpalaLossTests: XCTestCase {
     /// With V-trace targets held fixed (they carry no gradient), the loss's parameter gradient matches finite
-    /// differences, for a categorical and a Gaussian policy.
+    /// differences, for a categorical and a Gaussian policy, with IMPALA's policy gradient and APPO's clipped
+    /// surrogate.
     func testLossGradientMatchesFiniteDifferences() {
         let specs = [
             NetworkSpec(observationSize: 3, hiddenSizes: [6], activation: .tanh, head: .categorical(actions: 3)),
             NetworkSpec(observationSize: 3, hiddenSizes: [6], activation: .tanh, head: .gaussian(dimensions: 2)),
         ]
-        let settings = LossSettings(discount: 0.9, baselineCost: 0.5, entropyCost: 0.05)
+        let impala = LossSettings(discount: 0.9, baselineCost: 0.5, entropyCost: 0.05)
+        var appo = impala
+        // Wide enough that no ratio of this batch lies within a finite-difference step of a kink of the objective,
+        // narrow enough that some are clipped.
+        appo.clippedSurrogate = ClippedSurrogate(epsilon: 0.9)
         for spec in specs {
-            var generator = SeededGenerator(seed: 21)
-            let network = ActorCriticNetwork(spec: spec, generator: &generator)
-            network.parameters = GradientCheck.randomFloats(network.layout.count, &generator, scale: 0.4)
-            let batch = TrainingBatch(rollouts: [
-                SyntheticRollouts.make(spec: spec, unrollLength: 4, batchSize: 2, seq: 0, generator: &generator),
-                SyntheticRollouts.make(spec: spec, unrollLength: 4, batchSize: 3, seq: 1, generator: &generator),
-            ])
-            let distribution = ActionDistribution(spec.head)
-            let rows = (batch.timeSteps + 1) * batch.batchSize
-            let (targets, _, policyGradient, valueGradient) = Self.evaluate(network, on: batch, settings: settings)
-            XCTAssertEqual(valueGradient.count, rows)
-            var gradient = [Float](repeating: 0, count: network.layout.count)
-            network.backward(policyOutputGradient: policyGradient, valueGradient: valueGradient, into: &gradient)
-
-            let loss = { (parameters: [Float]) -> Double in
-                let probe = ActorCriticNetwork(spec: spec, parameters: parameters)
-                probe.forward(batch.observations)
-                return Double(ImpalaLoss.lossAndGradient(
-                    batch: batch, distribution: distribution, policyOutputs: probe.policyOutputs,
-                    values: probe.values, targets: targets, settings: settings).terms.total)
-            }
-            let failures = GradientCheck.mismatches(
-                parameters: network.parameters, analytic: gradient, coordinates: Array(0..<network.layout.count),
-                loss: loss)
-            XCTAssertEqual(failures, [], "\(spec.head)")
+            for settings in [impala, appo] { assertGradientMatchesFiniteDifferences(spec: spec, settings: settings) }
         }
+    }
+
+    private func assertGradientMatchesFiniteDifferences(spec: NetworkSpec, settings: LossSettings) {
+        var generator = SeededGenerator(seed: 21)
+        let network = ActorCriticNetwork(spec: spec, generator: &generator)
+        network.parameters = GradientCheck.randomFloats(network.layout.count, &generator, scale: 0.4)
+        let batch = TrainingBatch(rollouts: [
+            SyntheticRollouts.make(spec: spec, unrollLength: 4, batchSize: 2, seq: 0, generator: &generator),
+            SyntheticRollouts.make(spec: spec, unrollLength: 4, batchSize: 3, seq: 1, generator: &generator),
+        ])
+        let distribution = ActionDistribution(spec.head)
+        let rows = (batch.timeSteps + 1) * batch.batchSize
+        let (targets, terms, policyGradient, valueGradient) = Self.evaluate(network, on: batch, settings: settings)
+        XCTAssertEqual(valueGradient.count, rows)
+        if settings.clippedSurrogate != nil { XCTAssertGreaterThan(terms.clipFraction, 0, "no ratio is clipped") }
+        var gradient = [Float](repeating: 0, count: network.layout.count)
+        network.backward(policyOutputGradient: policyGradient, valueGradient: valueGradient, into: &gradient)
+
+        let loss = { (parameters: [Float]) -> Double in
+            let probe = ActorCriticNetwork(spec: spec, parameters: parameters)
+            probe.forward(batch.observations)
+            return Double(ImpalaLoss.lossAndGradient(
+                batch: batch, distribution: distribution, policyOutputs: probe.policyOutputs,
+                values: probe.values, targets: targets, settings: settings).terms.total)
+        }
+        let failures = GradientCheck.mismatches(
+            parameters: network.parameters, analytic: gradient, coordinates: Array(0..<network.layout.count),
+            loss: loss)
+        XCTAssertEqual(failures, [], "\(spec.head), \(settings.clippedSurrogate.map { "\($0)" } ?? "impala")")
     }
 
     /// A truncated step bootstraps from V(final observation); a terminated one does not.

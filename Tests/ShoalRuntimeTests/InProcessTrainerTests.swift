@@ -16,6 +16,17 @@ final class InProcessTrainerTests: XCTestCase {
         XCTAssertEqual(summary.final.policyLag, 2, accuracy: 0.01, "the actor lags the learner as configured")
     }
 
+    /// The same run with APPO (two epochs of two minibatches over each batch) learns too.
+    func testAppoCartPoleReturnRisesWellAboveRandom() throws {
+        let config = try TrainingConfig().applying(overrides: [
+            "seed=3", "inProcessPolicyLag=2", "maxEnvSteps=40000", "targetReturn=none", "algorithm=appo", "epochs=2",
+            "minibatches=2",
+        ])
+        let summary = try InProcessTrainer(config: config).run(reportInterval: .infinity) { _ in }
+        let meanReturn = try XCTUnwrap(summary.final.meanReturn)
+        XCTAssertGreaterThan(meanReturn, 60, "mean return of the last 100 episodes")
+    }
+
     func testSameSeedGivesSameRun() throws {
         let config = try TrainingConfig().applying(overrides: [
             "seed=5", "envsPerActor=4", "unrollLength=8", "maxEnvSteps=640", "targetReturn=none",

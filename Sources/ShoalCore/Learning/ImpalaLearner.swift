@@ -5,20 +5,31 @@ public struct LearnerSettings: Sendable, Equatable, Codable {
     public var learningRate = LearningRateSchedule.constant(1e-3)
     /// Gradients are scaled down to this global L2 norm.
     public var maxGradientNorm: Float = 40
+    /// Passes over each batch, and the minibatches of its columns each pass takes one optimizer step on (APPO;
+    /// IMPALA takes one step on the whole batch). V-trace targets are computed once per batch.
+    public var epochs = 1
+    public var minibatches = 1
 
     public init(loss: LossSettings = LossSettings(), optimizer: OptimizerSettings = .adam(),
-                learningRate: LearningRateSchedule = .constant(1e-3), maxGradientNorm: Float = 40) {
+                learningRate: LearningRateSchedule = .constant(1e-3), maxGradientNorm: Float = 40,
+                epochs: Int = 1, minibatches: Int = 1) {
+        precondition(epochs > 0 && minibatches > 0)
         self.loss = loss
         self.optimizer = optimizer
         self.learningRate = learningRate
         self.maxGradientNorm = maxGradientNorm
+        self.epochs = epochs
+        self.minibatches = minibatches
     }
 }
 
 /// What one update did, for metrics.
 public struct UpdateStatistics: Sendable, Equatable {
+    /// The loss terms of the last optimizer step.
     public var loss: LossTerms
-    /// Global gradient norm before clipping.
+    /// The total loss of each pass over the batch, averaged over its minibatches.
+    public var epochLosses: [Float]
+    /// Global gradient norm before clipping, at the last optimizer step.
     public var gradientNorm: Float
     public var learningRate: Float
     /// Mean of min(1, ρ) over the batch: how on-policy the data was.
@@ -61,32 +72,58 @@ public final class ImpalaLearner {
         self.version = version
     }
 
-    /// Applies one update from `batch` and returns what it did.
+    /// Applies one update from `batch` (`epochs` × `minibatches` optimizer steps) and returns what it did.
     @discardableResult
     public func update(_ batch: TrainingBatch) -> UpdateStatistics {
-        let lossSettings = settings.loss
         let truncatedValues = valuesOfTruncatedObservations(batch)
-        batch.observations.withUnsafeBufferPointer { network.forward($0, count: (batch.timeSteps + 1) * batch.batchSize) }
+        forward(batch)
         let targets = ImpalaLoss.targets(
             batch: batch, distribution: distribution, policyOutputs: network.policyOutputs, values: network.values,
-            truncatedValues: truncatedValues, settings: lossSettings)
-        let (terms, policyGradient, valueGradient) = ImpalaLoss.lossAndGradient(
-            batch: batch, distribution: distribution, policyOutputs: network.policyOutputs, values: network.values,
-            targets: targets, settings: lossSettings)
-
-        for i in gradient.indices { gradient[i] = 0 }
-        network.backward(policyOutputGradient: policyGradient, valueGradient: valueGradient, into: &gradient)
-        let norm = GradientClipping.clipGlobalNorm(&gradient, maxNorm: settings.maxGradientNorm)
+            truncatedValues: truncatedValues, settings: settings.loss)
         let learningRate = settings.learningRate.learningRate(atUpdate: Int(version))
-        optimizer.step(parameters: &network.parameters, gradient: gradient, learningRate: learningRate)
+        let parts = min(settings.minibatches, batch.batchSize)
+        var last: (terms: LossTerms, norm: Float)?
+        var epochLosses: [Float] = []
+        for epoch in 0..<settings.epochs {
+            var epochLoss: Float = 0
+            for part in 0..<parts {
+                // Columns split as evenly as they go; the first pass reuses the forward pass above when whole.
+                let columns = (part * batch.batchSize / parts)..<((part + 1) * batch.batchSize / parts)
+                let whole = parts == 1
+                let minibatch = whole ? batch : batch.columns(columns)
+                if epoch > 0 || !whole { forward(minibatch) }
+                let result = step(minibatch, targets: whole ? targets : targets.columns(
+                    columns, timeSteps: batch.timeSteps, batchSize: batch.batchSize), learningRate: learningRate)
+                epochLoss += result.terms.total / Float(parts)
+                last = result
+            }
+            epochLosses.append(epochLoss)
+        }
 
         let lags = batch.policyVersions.map { version >= $0 ? version - $0 : 0 }
         version += 1
         let learnedLogRhos = targets.logRhos.filter(\.isFinite)  // reset steps have ρ = 0 and are left out
         let meanClippedRho = learnedLogRhos.reduce(Float(0)) { $0 + min(1, expFloat($1)) }
             / Float(max(learnedLogRhos.count, 1))
-        return UpdateStatistics(loss: terms, gradientNorm: norm, learningRate: learningRate,
-                                meanClippedRho: meanClippedRho, policyLags: lags, version: version)
+        return UpdateStatistics(loss: last!.terms, epochLosses: epochLosses, gradientNorm: last!.norm,
+                                learningRate: learningRate, meanClippedRho: meanClippedRho, policyLags: lags,
+                                version: version)
+    }
+
+    private func forward(_ batch: TrainingBatch) {
+        batch.observations.withUnsafeBufferPointer { network.forward($0, count: (batch.timeSteps + 1) * batch.batchSize) }
+    }
+
+    /// One optimizer step on `batch`, whose forward pass the network holds: the loss terms and the gradient norm.
+    private func step(_ batch: TrainingBatch, targets: LossTargets, learningRate: Float) -> (terms: LossTerms, norm: Float) {
+        let (terms, policyGradient, valueGradient) = ImpalaLoss.lossAndGradient(
+            batch: batch, distribution: distribution, policyOutputs: network.policyOutputs, values: network.values,
+            targets: targets, settings: settings.loss)
+        for i in gradient.indices { gradient[i] = 0 }
+        network.backward(policyOutputGradient: policyGradient, valueGradient: valueGradient, into: &gradient)
+        let norm = GradientClipping.clipGlobalNorm(&gradient, maxNorm: settings.maxGradientNorm)
+        optimizer.step(parameters: &network.parameters, gradient: gradient, learningRate: learningRate)
+        return (terms, norm)
     }
 
     /// V(final observation) of each truncated step; a separate forward pass before the main one, whose

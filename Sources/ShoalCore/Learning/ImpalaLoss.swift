@@ -7,13 +7,16 @@ public struct LossSettings: Sendable, Equatable, Codable {
     /// Weight of the entropy bonus.
     public var entropyCost: Float = 0.01
     public var vtrace = VTraceSettings()
+    /// APPO's policy loss, PPO's clipped surrogate on the V-trace advantages; nil for IMPALA's −A·log π(a).
+    public var clippedSurrogate: ClippedSurrogate?
 
     public init(discount: Float = 0.99, baselineCost: Float = 0.5, entropyCost: Float = 0.01,
-                vtrace: VTraceSettings = VTraceSettings()) {
+                vtrace: VTraceSettings = VTraceSettings(), clippedSurrogate: ClippedSurrogate? = nil) {
         self.discount = discount
         self.baselineCost = baselineCost
         self.entropyCost = entropyCost
         self.vtrace = vtrace
+        self.clippedSurrogate = clippedSurrogate
     }
 }
 
@@ -25,6 +28,14 @@ public struct LossTargets: Sendable {
     public var advantages: [Float]
     /// log π(a_t) − log μ(a_t) [T, B].
     public var logRhos: [Float]
+
+    /// The targets of the columns `range` of a [T, B] batch.
+    public func columns(_ range: Range<Int>, timeSteps: Int, batchSize: Int) -> LossTargets {
+        func part(_ values: [Float]) -> [Float] {
+            TrainingBatch.slice(values, rows: timeSteps, width: 1, columns: batchSize, range)
+        }
+        return LossTargets(vs: part(vs), advantages: part(advantages), logRhos: part(logRhos))
+    }
 }
 
 /// The loss terms of one batch, each averaged over its T·B samples.
@@ -34,9 +45,14 @@ public struct LossTerms: Sendable, Equatable {
     public var entropy: Float
     /// policy + baselineCost·baseline − entropyCost·entropy.
     public var total: Float
+    /// Share of samples whose ratio π/μ lies outside APPO's clipping range (0 for IMPALA).
+    public var clipFraction: Float = 0
+    /// Estimate of KL(μ ‖ π) between behaviour and current policy, the mean of (ρ − 1) − log ρ.
+    public var approximateKL: Float = 0
 }
 
-/// The IMPALA loss: −A·log π(a) + baselineCost·½(v_s − V)² − entropyCost·H(π), averaged over samples.
+/// The IMPALA loss: −A·log π(a) + baselineCost·½(v_s − V)² − entropyCost·H(π), averaged over samples; with
+/// `LossSettings.clippedSurrogate` (APPO), −min(ρ·A, clip(ρ, 1 − ε, 1 + ε)·A) in place of −A·log π(a).
 ///
 /// The network is evaluated on all T+1 rows of observations: rows 0..<T give π and V(x_t), row T gives the
 /// bootstrap value V(x_T). A terminated step has discount 0; a truncated step also cuts the trace (discount 0) but
@@ -92,21 +108,37 @@ public enum ImpalaLoss {
         var policyGradient = [Float](repeating: 0, count: (t + 1) * b * p)
         var valueGradient = [Float](repeating: 0, count: (t + 1) * b)
         var (policyLoss, baselineLoss, entropySum): (Double, Double, Double) = (0, 0, 0)
+        var (outside, kl): (Int, Double) = (0, 0)
         policyOutputs.withUnsafeBufferPointer { outputs in
             batch.actions.withUnsafeBufferPointer { actions in
-                policyGradient.withUnsafeMutableBufferPointer { gradient in
-                    for i in 0..<count where batch.isLearned(i) {
-                        let row = outputs.baseAddress! + i * p
-                        let action = actions.baseAddress! + i * a
-                        let advantage = targets.advantages[i]
-                        policyLoss -= Double(advantage * distribution.logProbability(row, action: action))
-                        entropySum += Double(distribution.entropy(row))
-                        distribution.addGradient(
-                            row, action: action, logProbabilityWeight: -advantage * scale,
-                            entropyWeight: -settings.entropyCost * scale, into: gradient.baseAddress! + i * p)
-                        let error = values[i] - targets.vs[i]
-                        baselineLoss += Double(0.5 * error * error)
-                        valueGradient[i] = settings.baselineCost * error * scale
+                batch.behaviourLogits.withUnsafeBufferPointer { behaviour in
+                    policyGradient.withUnsafeMutableBufferPointer { gradient in
+                        for i in 0..<count where batch.isLearned(i) {
+                            let row = outputs.baseAddress! + i * p
+                            let action = actions.baseAddress! + i * a
+                            let advantage = targets.advantages[i]
+                            let logPi = distribution.logProbability(row, action: action)
+                            let logMu = distribution.logProbability(behaviour.baseAddress! + i * p, action: action)
+                            let logRatio = logPi - logMu
+                            kl += Double(expFloat(logRatio) - 1 - logRatio)
+                            let weight: Float  // d(policy loss)/d log π, before averaging
+                            if let surrogate = settings.clippedSurrogate {
+                                let sample = surrogate.objective(logRatio: logRatio, advantage: advantage)
+                                policyLoss -= Double(sample.value)
+                                weight = -sample.derivative
+                                if sample.outside { outside += 1 }
+                            } else {
+                                policyLoss -= Double(advantage * logPi)
+                                weight = -advantage
+                            }
+                            entropySum += Double(distribution.entropy(row))
+                            distribution.addGradient(
+                                row, action: action, logProbabilityWeight: weight * scale,
+                                entropyWeight: -settings.entropyCost * scale, into: gradient.baseAddress! + i * p)
+                            let error = values[i] - targets.vs[i]
+                            baselineLoss += Double(0.5 * error * error)
+                            valueGradient[i] = settings.baselineCost * error * scale
+                        }
                     }
                 }
             }
@@ -115,7 +147,8 @@ public enum ImpalaLoss {
         let baseline = Float(baselineLoss) * scale
         let entropy = Float(entropySum) * scale
         let total = policy + settings.baselineCost * baseline - settings.entropyCost * entropy
-        let terms = LossTerms(policy: policy, baseline: baseline, entropy: entropy, total: total)
+        let terms = LossTerms(policy: policy, baseline: baseline, entropy: entropy, total: total,
+                              clipFraction: Float(outside) * scale, approximateKL: Float(kl) * scale)
         return (terms, policyGradient, valueGradient)
     }
 }

@@ -6,7 +6,7 @@
 /// no rollout has reset steps.
 public struct TrainingBatch: Sendable {
     public let timeSteps: Int
-    public let batchSize: Int
+    public private(set) var batchSize: Int
     public let observationSize: Int
     public let actionSize: Int
     public let distributionParameterCount: Int
@@ -69,6 +69,42 @@ public struct TrainingBatch: Sendable {
     /// Steps learned from.
     public var learnedCount: Int {
         resetSteps.isEmpty ? timeSteps * batchSize : resetSteps.count { !$0 }
+    }
+
+    /// The columns `range` of the batch (its environments), as a batch of their own: APPO's minibatches.
+    public func columns(_ range: Range<Int>) -> TrainingBatch {
+        precondition(!range.isEmpty && range.lowerBound >= 0 && range.upperBound <= batchSize)
+        var part = self
+        let (t, b, n) = (timeSteps, batchSize, range.count)
+        part.batchSize = n
+        part.observations = Self.slice(observations, rows: t + 1, width: observationSize, columns: b, range)
+        part.actions = Self.slice(actions, rows: t, width: actionSize, columns: b, range)
+        part.rewards = Self.slice(rewards, rows: t, width: 1, columns: b, range)
+        part.behaviourLogits = Self.slice(behaviourLogits, rows: t, width: distributionParameterCount, columns: b, range)
+        part.terminated = Self.slice(terminated, rows: t, width: 1, columns: b, range)
+        part.truncated = Self.slice(truncated, rows: t, width: 1, columns: b, range)
+        if !resetSteps.isEmpty { part.resetSteps = Self.slice(resetSteps, rows: t, width: 1, columns: b, range) }
+        part.truncatedIndices = []
+        part.truncatedObservations = []
+        for (k, index) in truncatedIndices.enumerated() where range.contains(index % b) {
+            part.truncatedIndices.append(index / b * n + index % b - range.lowerBound)
+            part.truncatedObservations.append(
+                contentsOf: truncatedObservations[(k * observationSize)..<((k + 1) * observationSize)])
+        }
+        return part
+    }
+
+    /// The columns `range` of a [rows, columns, width] tensor.
+    static func slice<Element>(
+        _ values: [Element], rows: Int, width: Int, columns: Int, _ range: Range<Int>
+    ) -> [Element] {
+        var part: [Element] = []
+        part.reserveCapacity(rows * range.count * width)
+        for row in 0..<rows {
+            let start = (row * columns + range.lowerBound) * width
+            part.append(contentsOf: values[start..<(start + range.count * width)])
+        }
+        return part
     }
 
     /// Interleaves per-rollout [rows, columns_i, width] tensors into one [rows, Σcolumns_i, width] tensor.

@@ -72,6 +72,15 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var vtraceLambda: Float = 1
     public var clipRho: Float = 1
     public var clipPolicyGradientRho: Float = 1
+    /// The policy loss: `impala` (V-trace policy gradient, one step per batch) or `appo` (PPO's clipped surrogate on
+    /// V-trace advantages, `epochs` passes over each batch in `minibatches` minibatches).
+    public var algorithm: Algorithm = .impala
+    /// APPO's clipping range ε: the ratio π/μ counts only within [1 − ε, 1 + ε].
+    public var clipEpsilon: Float = 0.2
+    /// APPO: passes over each batch.
+    public var epochs = 1
+    /// APPO: minibatches of a batch's environments per pass, one optimizer step each.
+    public var minibatches = 1
 
     // MARK: Processes and delivery
     /// Actor processes in single-node mode.
@@ -117,6 +126,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// The policy loss the learner minimises.
+    public enum Algorithm: String, Codable, Sendable, CaseIterable {
+        case impala
+        case appo
+    }
+
     /// Which optimizer the learner uses.
     public enum OptimizerKind: String, Codable, Sendable, CaseIterable {
         case adam
@@ -140,8 +155,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         let loss = LossSettings(
             discount: discount, baselineCost: baselineCost, entropyCost: entropyCost,
             vtrace: VTraceSettings(lambda: vtraceLambda, clipRhoThreshold: clipRho,
-                                   clipPolicyGradientRhoThreshold: clipPolicyGradientRho))
+                                   clipPolicyGradientRhoThreshold: clipPolicyGradientRho),
+            clippedSurrogate: algorithm == .appo ? ClippedSurrogate(epsilon: clipEpsilon) : nil)
         return LearnerSettings(loss: loss, optimizer: optimizerSettings, learningRate: schedule,
-                               maxGradientNorm: maxGradientNorm)
+                               maxGradientNorm: maxGradientNorm, epochs: epochs, minibatches: minibatches)
     }
 }

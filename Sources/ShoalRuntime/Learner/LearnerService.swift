@@ -389,6 +389,11 @@ public final class LearnerService {
             values["losses/gradient_norm"] = Double(update.gradientNorm)
             values["losses/learning_rate"] = Double(update.learningRate)
             values["losses/mean_clipped_rho"] = Double(update.meanClippedRho)
+            values["losses/approx_kl"] = Double(update.loss.approximateKL)
+            if learner.settings.loss.clippedSurrogate != nil {
+                values["losses/clip_fraction"] = Double(update.loss.clipFraction)
+                for (epoch, loss) in update.epochLosses.enumerated() { values["losses/epoch_\(epoch)"] = Double(loss) }
+            }
         }
         if let lag = progress.takeLagSummary() {
             values["lag/median"] = lag.median
