@@ -43,6 +43,11 @@ struct Train: ParsableCommand {
     @Option(help: "Where new run directories are created.")
     var runsDir = RunDirectory.defaultBase
 
+    @Flag(help: ArgumentHelp(
+        "Print the resolved config, each field with where its value came from (default, preset, file, --set, flag), "
+            + "and exit."))
+    var printConfig = false
+
     func validate() throws {
         if resume != nil && config != nil {
             throw ValidationError("--resume uses the run's own config.yaml; give overrides with --set, not a file")
@@ -51,8 +56,13 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
+        let layers = try resolvedLayers()
+        if printConfig {
+            print(layers.annotatedYAML(), terminator: "")
+            return
+        }
         bootstrapLogging()
-        let config = try resolvedConfig()
+        let config = layers.config
         if inProcess {
             guard try config.environmentSource() == .builtIn else {
                 throw ValidationError("--in-process steps built-in environments only; \(config.env) needs environment "
@@ -91,17 +101,21 @@ struct Train: ParsableCommand {
         throw ExitCode(summary.outcome.exitCode)
     }
 
-    /// The default config, the run's config (resume) or the file, with `--set` overrides and dedicated flags
-    /// applied, in that order.
-    private func resolvedConfig() throws -> TrainingConfig {
-        var extra = overrides
-        if let seed { extra.append("seed=\(seed)") }
-        if let actors { extra.append("actors=\(actors)") }
-        if let targetReturn { extra.append("targetReturn=\(targetReturn)") }
-        if let maxEnvSteps { extra.append("maxEnvSteps=\(maxEnvSteps)") }
-        if let maxSeconds { extra.append("maxSeconds=\(maxSeconds)") }
+    /// The defaults; the environment's preset, unless a file is given; the run's config (resume) or the file; `--set`
+    /// overrides; the dedicated flags; in that order.
+    private func resolvedLayers() throws -> ConfigLayers {
+        var flags: [String] = []
+        if let seed { flags.append("seed=\(seed)") }
+        if let actors { flags.append("actors=\(actors)") }
+        if let targetReturn { flags.append("targetReturn=\(targetReturn)") }
+        if let maxEnvSteps { flags.append("maxEnvSteps=\(maxEnvSteps)") }
+        if let maxSeconds { flags.append("maxSeconds=\(maxSeconds)") }
         let file = resume.map { "\($0)/config.yaml" } ?? config
-        return try TrainingConfig.resolve(file: file, overrides: extra)
+        do {
+            return try ConfigLayers(file: file, overrides: overrides, flags: flags)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     /// This executable, which the supervisor starts again for each role.

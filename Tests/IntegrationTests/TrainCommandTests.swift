@@ -25,6 +25,20 @@ final class TrainCommandTests: XCTestCase {
     }
 
     /// Ctrl-C stops every process, leaves a loadable checkpoint and exits 130.
+    /// `--print-config` prints the resolved config with each field's source and starts nothing.
+    func testPrintConfigShowsSourcesAndStartsNothing() throws {
+        let runs = try temporaryDirectory("print-config")
+        let train = try ShoalProcess(
+            ["train", "--runs-dir", runs.path, "--set", "env=Pendulum-v1", "--seed", "7", "--print-config"],
+            log: runs.appendingPathComponent("train.log"))
+        XCTAssertEqual(train.wait(timeout: 30), 0, train.output)
+        for line in ["env: Pendulum-v1  # --set", "discount: 0.9  # preset Pendulum-v1", "seed: 7  # flag",
+                     "activation: tanh  # default"] {
+            XCTAssertTrue(train.output.contains(line), "no '\(line)' in:\n\(train.output)")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: runs.path), ["train.log"])
+    }
+
     func testInterruptLeavesNoProcessAndALoadableCheckpoint() throws {
         let runs = try temporaryDirectory("interrupt")
         let train = try ShoalProcess(

@@ -1,0 +1,24 @@
+/// Settings tuned for one built-in environment, laid over the defaults when a run names that environment and gives
+/// no config file (see `ConfigLayers`). The defaults themselves are CartPole's; `configs/<name>.yaml` is each preset
+/// written out in full (`shoal train --set env=ID --print-config`).
+public struct Preset: Sendable, Equatable {
+    /// The environment id.
+    public let env: String
+    /// `key=value` overrides of the defaults.
+    public let overrides: [String]
+
+    /// Every preset.
+    public static let all: [Preset] = [
+        Preset(env: "CartPole-v1", overrides: []),
+        Preset(env: "Acrobot-v1", overrides: ["targetReturn=-75", "entropyCost=0.02"]),
+        Preset(env: "Pendulum-v1", overrides: [
+            "targetReturn=-200", "unrollLength=16", "learningRate=1e-3", "discount=0.9", "entropyCost=0.001",
+        ]),
+    ]
+
+    /// The preset of `env`, also for `gymnasium:<id>` of a built-in id (the same dynamics, served); nil for none.
+    public static func of(_ env: String) -> Preset? {
+        let id = env.hasPrefix("gymnasium:") ? String(env.dropFirst("gymnasium:".count)) : env
+        return all.first { $0.env == id }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import XCTest
+
+@testable import ShoalRuntime
+
+/// Defaults, presets, files, overrides and flags, and where each field's value came from.
+final class ConfigLayersTests: XCTestCase {
+    func testAnEnvironmentWithAPresetGetsItUnlessAFileIsGiven() throws {
+        let pendulum = try ConfigLayers(file: nil, overrides: ["env=Pendulum-v1", "learningRate=5e-4"],
+                                        flags: ["seed=4"])
+        XCTAssertEqual(pendulum.config.discount, 0.9)
+        XCTAssertEqual(pendulum.sources["discount"], .preset("Pendulum-v1"))
+        XCTAssertEqual(pendulum.config.learningRate, 5e-4)
+        XCTAssertEqual(pendulum.sources["learningRate"], .overrides, "--set wins over the preset")
+        XCTAssertEqual(pendulum.sources["seed"], .flags)
+        XCTAssertEqual(pendulum.sources["hiddenSizes"], .defaults)
+
+        let served = try ConfigLayers(file: nil, overrides: ["env=gymnasium:Pendulum-v1"])
+        XCTAssertEqual(served.sources["discount"], .preset("Pendulum-v1"), "gymnasium:<id> of a built-in id")
+
+        let file = try temporaryFile("env: Pendulum-v1\nentropyCost: 0.02\n")
+        let fromFile = try ConfigLayers(file: file, overrides: [])
+        XCTAssertEqual(fromFile.config.discount, TrainingConfig().discount, "a file is taken as it is, no preset")
+        XCTAssertEqual(fromFile.sources["entropyCost"], .file(file))
+        XCTAssertEqual(try ConfigLayers(file: nil, overrides: ["env=MountainCar-v0"]).sources.values
+            .filter { if case .preset = $0 { true } else { false } }.count, 0, "no preset, the defaults")
+    }
+
+    func testAnnotatedYAMLNamesEachSourceAndReadsBackAsTheConfig() throws {
+        let layers = try ConfigLayers(file: nil, overrides: ["env=Acrobot-v1", "actors=3"])
+        let text = layers.annotatedYAML()
+        XCTAssertTrue(text.contains("actors: 3  # --set\n"), text)
+        XCTAssertTrue(text.contains("hiddenSizes: [64, 64]  # default\n"), text)
+        XCTAssertTrue(text.contains("# preset Acrobot-v1\n"), text)
+        XCTAssertEqual(try TrainingConfig(yaml: text), layers.config)
+    }
+
+    /// `configs/<name>.yaml` is each preset written out: loading it gives what `--set env=ID` gives.
+    func testEachPresetsConfigFileIsThePreset() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        for preset in Preset.all {
+            let name = preset.env.split(separator: "-")[0].lowercased()
+            let path = root.appendingPathComponent("configs/\(name).yaml").path
+            XCTAssertEqual(try TrainingConfig.load(contentsOf: path),
+                           try ConfigLayers(file: nil, overrides: ["env=\(preset.env)"]).config, path)
+        }
+    }
+
+    private func temporaryFile(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("layers-\(UUID().uuidString).yaml")
+        try text.write(to: path, atomically: true, encoding: .utf8)
+        return path.path
+    }
+}
