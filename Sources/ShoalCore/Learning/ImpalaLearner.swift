@@ -99,6 +99,10 @@ public final class ImpalaLearner {
             }
             epochLosses.append(epochLoss)
         }
+        // The rows acted on (not the bootstrap row, which the next unroll acts on) join the observation statistics.
+        let acted = batch.timeSteps * batch.batchSize * batch.observationSize
+        ObservationStatistics.update(&network.parameters, layout: network.layout,
+                                     observations: batch.observations[0..<acted], observationSize: batch.observationSize)
 
         let lags = batch.policyVersions.map { version >= $0 ? version - $0 : 0 }
         version += 1

@@ -45,6 +45,10 @@ public final class ActorCriticNetwork {
         precondition(observations.count >= count * spec.observationSize, "observation buffer too small")
         batchSize = count
         activations[0].replaceSubrange(0..., with: observations.prefix(count * spec.observationSize))
+        if let offset = layout.observationStatisticsOffset {
+            ObservationStatistics.normalize(&activations[0], parameters: parameters, at: offset,
+                                            observationSize: spec.observationSize)
+        }
         parameters.withUnsafeBufferPointer { params in
             for (l, layer) in layout.torso.enumerated() {
                 resize(&activations[l + 1], to: count * layer.outputs)

@@ -14,6 +14,9 @@ enum NetworkInitializer {
         for layer in layout.torso { fill(layer, gain: torsoGain) }
         fill(layout.policy, gain: 0.01)
         fill(layout.value, gain: 1)
+        if let offset = layout.observationStatisticsOffset {
+            ObservationStatistics.reset(&parameters, at: offset, observationSize: spec.observationSize)
+        }
         return parameters
     }
 }

@@ -8,12 +8,16 @@ public struct NetworkSpec: Sendable, Equatable, Hashable, Codable {
     public var activation: Activation
     /// What the policy head outputs.
     public var head: PolicyHead
+    /// Whether observations are normalised by running statistics kept in the parameters (see `ParameterLayout`).
+    public var normalizeObservations: Bool
 
-    public init(observationSize: Int, hiddenSizes: [Int], activation: Activation, head: PolicyHead) {
+    public init(observationSize: Int, hiddenSizes: [Int], activation: Activation, head: PolicyHead,
+                normalizeObservations: Bool = false) {
         self.observationSize = observationSize
         self.hiddenSizes = hiddenSizes
         self.activation = activation
         self.head = head
+        self.normalizeObservations = normalizeObservations
     }
 }
 

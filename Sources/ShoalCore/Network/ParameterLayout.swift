@@ -1,7 +1,9 @@
 /// Where each layer's weights live in the network's one flat parameter vector.
 ///
 /// Dense layers are stored as weights [inputs, outputs] (row-major) followed by biases [outputs]. The order is
-/// torso layers, policy head, value head, then (Gaussian heads only) the log standard deviations.
+/// torso layers, policy head, value head, then (Gaussian heads only) the log standard deviations, then (with
+/// normalised observations) the observations' running mean [O], variance [O] and count [1], which no gradient
+/// reaches and the learner updates from the data (`ObservationStatistics`).
 public struct ParameterLayout: Sendable, Equatable {
     /// One fully connected layer's slice of the parameter vector.
     public struct Dense: Sendable, Equatable {
@@ -17,6 +19,8 @@ public struct ParameterLayout: Sendable, Equatable {
     public let value: Dense
     /// Offset of the Gaussian head's log standard deviations, nil for categorical heads.
     public let logStdOffset: Int?
+    /// Offset of the observation statistics (mean, variance, count), nil without normalisation.
+    public let observationStatisticsOffset: Int?
     /// Total number of parameters.
     public let count: Int
 
@@ -45,6 +49,8 @@ public struct ParameterLayout: Sendable, Equatable {
             logStdOffset = offset
             offset += dimensions
         }
+        observationStatisticsOffset = spec.normalizeObservations ? offset : nil
+        if spec.normalizeObservations { offset += 2 * spec.observationSize + 1 }
         count = offset
     }
 

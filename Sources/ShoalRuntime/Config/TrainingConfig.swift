@@ -40,6 +40,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var hiddenSizes = [64, 64]
     /// Hidden-layer nonlinearity: tanh or relu.
     public var activation = Activation.tanh
+    /// Whether the network normalises observations by their running mean and variance (kept by the learner, sent
+    /// with the weights); never for uint8 or bool observations.
+    public var normalizeObservations = true
     /// Matrix-product implementation: swift or blas.
     public var gemm = GemmBackend.preferred
 

@@ -6,10 +6,14 @@ import ShoalWire
 public struct EnvironmentShape: Sendable, Equatable {
     public var observationShape: [Int]
     public var actionSpace: ActionSpace
+    /// Whether observations are bytes or flags (uint8 frames, bool planes), already on a fixed scale, which
+    /// observation normalisation leaves alone.
+    public var observationsAreBytesOrFlags: Bool
 
-    public init(observationShape: [Int], actionSpace: ActionSpace) {
+    public init(observationShape: [Int], actionSpace: ActionSpace, observationsAreBytesOrFlags: Bool = false) {
         self.observationShape = observationShape
         self.actionSpace = actionSpace
+        self.observationsAreBytesOrFlags = observationsAreBytesOrFlags
     }
 
     /// Floats in one observation.
@@ -42,6 +46,7 @@ public struct EnvironmentShape: Sendable, Equatable {
             throw refuse("Shoal's policy heads take Discrete and Box actions (MultiDiscrete and Dict not yet)")
         }
         observationShape = spec.observation.shape
+        observationsAreBytesOrFlags = [.uint8, .bool].contains(spec.observation.dtype)
     }
 
     /// What differs between this shape and `other`, for an error message; nil when they are the same.

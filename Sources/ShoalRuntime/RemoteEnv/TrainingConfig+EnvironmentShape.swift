@@ -30,7 +30,8 @@ extension TrainingConfig {
     /// The network architecture this config trains on `shape`.
     public func networkSpec(for shape: EnvironmentShape) -> NetworkSpec {
         NetworkSpec(observationSize: shape.observationSize, hiddenSizes: hiddenSizes, activation: activation,
-                    head: PolicyHead(shape.actionSpace))
+                    head: PolicyHead(shape.actionSpace),
+                    normalizeObservations: normalizeObservations && !shape.observationsAreBytesOrFlags)
     }
 }
 

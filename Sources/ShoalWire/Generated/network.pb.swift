@@ -117,6 +117,10 @@ nonisolated struct Shoal_V1_NetworkSpec: Sendable {
     set {head = .gaussian(newValue)}
   }
 
+  /// Observations are normalised by running statistics the learner keeps: the parameters then end with the
+  /// observations' mean [O], variance [O] and count [1], which the weights carry like any other parameter.
+  var normalizeObservations: Bool = false
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   nonisolated enum OneOf_Head: Equatable, Sendable {
@@ -198,7 +202,7 @@ nonisolated extension Shoal_V1_GaussianHead: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".NetworkSpec"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}observation_size\0\u{3}hidden_sizes\0\u{1}activation\0\u{1}categorical\0\u{1}gaussian\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}observation_size\0\u{3}hidden_sizes\0\u{1}activation\0\u{1}categorical\0\u{1}gaussian\0\u{3}normalize_observations\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -235,6 +239,7 @@ nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf
           self.head = .gaussian(v)
         }
       }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.normalizeObservations) }()
       default: break
       }
     }
@@ -265,6 +270,9 @@ nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf
     }()
     case nil: break
     }
+    if self.normalizeObservations != false {
+      try visitor.visitSingularBoolField(value: self.normalizeObservations, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -273,6 +281,7 @@ nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.hiddenSizes != rhs.hiddenSizes {return false}
     if lhs.activation != rhs.activation {return false}
     if lhs.head != rhs.head {return false}
+    if lhs.normalizeObservations != rhs.normalizeObservations {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

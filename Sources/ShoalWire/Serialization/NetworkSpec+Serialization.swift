@@ -14,6 +14,7 @@ extension NetworkSpec {
         case .categorical(let actions): proto.categorical.actions = UInt32(clamping: actions)
         case .gaussian(let dimensions): proto.gaussian.dimensions = UInt32(clamping: dimensions)
         }
+        proto.normalizeObservations = normalizeObservations
         return proto
     }
 
@@ -34,6 +35,6 @@ extension NetworkSpec {
         }
         self.init(
             observationSize: Int(proto.observationSize), hiddenSizes: proto.hiddenSizes.map { Int($0) },
-            activation: activation, head: head)
+            activation: activation, head: head, normalizeObservations: proto.normalizeObservations)
     }
 }

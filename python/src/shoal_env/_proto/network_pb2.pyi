@@ -22,18 +22,20 @@ class GaussianHead(_message.Message):
     def __init__(self, dimensions: _Optional[int] = ...) -> None: ...
 
 class NetworkSpec(_message.Message):
-    __slots__ = ["activation", "categorical", "gaussian", "hidden_sizes", "observation_size"]
+    __slots__ = ["activation", "categorical", "gaussian", "hidden_sizes", "normalize_observations", "observation_size"]
     ACTIVATION_FIELD_NUMBER: _ClassVar[int]
     CATEGORICAL_FIELD_NUMBER: _ClassVar[int]
     GAUSSIAN_FIELD_NUMBER: _ClassVar[int]
     HIDDEN_SIZES_FIELD_NUMBER: _ClassVar[int]
+    NORMALIZE_OBSERVATIONS_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_SIZE_FIELD_NUMBER: _ClassVar[int]
     activation: Activation
     categorical: CategoricalHead
     gaussian: GaussianHead
     hidden_sizes: _containers.RepeatedScalarFieldContainer[int]
+    normalize_observations: bool
     observation_size: int
-    def __init__(self, observation_size: _Optional[int] = ..., hidden_sizes: _Optional[_Iterable[int]] = ..., activation: _Optional[_Union[Activation, str]] = ..., categorical: _Optional[_Union[CategoricalHead, _Mapping]] = ..., gaussian: _Optional[_Union[GaussianHead, _Mapping]] = ...) -> None: ...
+    def __init__(self, observation_size: _Optional[int] = ..., hidden_sizes: _Optional[_Iterable[int]] = ..., activation: _Optional[_Union[Activation, str]] = ..., categorical: _Optional[_Union[CategoricalHead, _Mapping]] = ..., gaussian: _Optional[_Union[GaussianHead, _Mapping]] = ..., normalize_observations: bool = ...) -> None: ...
 
 class Activation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

@@ -218,7 +218,7 @@ const ProtobufCMessageDescriptor shoal__v1__gaussian_head__descriptor =
   (ProtobufCMessageInit) shoal__v1__gaussian_head__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor shoal__v1__network_spec__field_descriptors[5] =
+static const ProtobufCFieldDescriptor shoal__v1__network_spec__field_descriptors[6] =
 {
   {
     "observation_size",
@@ -280,18 +280,31 @@ static const ProtobufCFieldDescriptor shoal__v1__network_spec__field_descriptors
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "normalize_observations",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Shoal__V1__NetworkSpec, normalize_observations),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned shoal__v1__network_spec__field_indices_by_name[] = {
   2,   /* field[2] = activation */
   3,   /* field[3] = categorical */
   4,   /* field[4] = gaussian */
   1,   /* field[1] = hidden_sizes */
+  5,   /* field[5] = normalize_observations */
   0,   /* field[0] = observation_size */
 };
 static const ProtobufCIntRange shoal__v1__network_spec__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor shoal__v1__network_spec__descriptor =
 {
@@ -301,7 +314,7 @@ const ProtobufCMessageDescriptor shoal__v1__network_spec__descriptor =
   "Shoal__V1__NetworkSpec",
   "shoal.v1",
   sizeof(Shoal__V1__NetworkSpec),
-  5,
+  6,
   shoal__v1__network_spec__field_descriptors,
   shoal__v1__network_spec__field_indices_by_name,
   1,  shoal__v1__network_spec__number_ranges,

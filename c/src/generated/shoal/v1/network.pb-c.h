@@ -83,6 +83,11 @@ struct  Shoal__V1__NetworkSpec
   size_t n_hidden_sizes;
   uint32_t *hidden_sizes;
   Shoal__V1__Activation activation;
+  /*
+   * Observations are normalised by running statistics the learner keeps: the parameters then end with the
+   * observations' mean [O], variance [O] and count [1], which the weights carry like any other parameter.
+   */
+  protobuf_c_boolean normalize_observations;
   Shoal__V1__NetworkSpec__HeadCase head_case;
   union {
     Shoal__V1__CategoricalHead *categorical;
@@ -91,7 +96,7 @@ struct  Shoal__V1__NetworkSpec
 };
 #define SHOAL__V1__NETWORK_SPEC__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&shoal__v1__network_spec__descriptor) \
-    , 0, 0,NULL, SHOAL__V1__ACTIVATION__ACTIVATION_UNSPECIFIED, SHOAL__V1__NETWORK_SPEC__HEAD__NOT_SET, {0} }
+    , 0, 0,NULL, SHOAL__V1__ACTIVATION__ACTIVATION_UNSPECIFIED, 0, SHOAL__V1__NETWORK_SPEC__HEAD__NOT_SET, {0} }
 
 
 /* Shoal__V1__CategoricalHead methods */
