@@ -18,18 +18,13 @@ struct EnvServer: ParsableCommand {
     @Argument(help: "Endpoint to bind, e.g. tcp://127.0.0.1:6000 or ipc:///tmp/env-0.sock.")
     var endpoint: String
 
-    @Option(help: "YAML config file (fields of TrainingConfig); defaults for fields it leaves out.")
-    var config: String?
-
-    @Option(name: .customLong("set"), parsing: .singleValue,
-            help: ArgumentHelp("Override a config field.", valueName: "key=value"))
-    var overrides: [String] = []
+    @OptionGroup var settings: ConfigOptions
 
     @Option(help: "This server's index, named in its heartbeats.")
     var id = 0
 
     func run() throws {
-        let resolved = try TrainingConfig.resolve(file: config, overrides: overrides)
+        let resolved = try settings.resolvedConfig()
         guard try asUsageError({ () throws(ShoalRuntimeError) in try resolved.environmentSource() }) == .served else {
             throw ValidationError("env '\(resolved.env)' is not served: expected gymnasium:, python: or exec:")
         }

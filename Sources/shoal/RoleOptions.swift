@@ -7,12 +7,7 @@ struct RoleOptions: ParsableArguments {
     @Option(help: "Run id; messages from other runs are refused.")
     var runID: String
 
-    @Option(help: "YAML config file (fields of TrainingConfig); defaults for fields it leaves out.")
-    var config: String?
-
-    @Option(name: .customLong("set"), parsing: .singleValue,
-            help: ArgumentHelp("Override a config field.", valueName: "key=value"))
-    var overrides: [String] = []
+    @OptionGroup var settings: ConfigOptions
 
     @Option(help: "Incarnation of this process (default: $SHOAL_INCARNATION, else 1).")
     var incarnation: UInt32?
@@ -24,12 +19,7 @@ struct RoleOptions: ParsableArguments {
         bootstrapLogging()
         ParentWatch.dieWithParent()
         TerminationSignals.install()
-        return try resolvedConfig()
-    }
-
-    /// The config file (or the default) with overrides applied.
-    func resolvedConfig() throws -> TrainingConfig {
-        try TrainingConfig.resolve(file: config, overrides: overrides)
+        return try settings.resolvedConfig()
     }
 
     /// This process's incarnation: the flag, else what the supervisor set, else 1.
