@@ -121,7 +121,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     // MARK: Stopping
     /// Stop once the mean return of the last 100 episodes reaches this (nil: no target).
-    public var targetReturn: Float? = 475
+    public var targetReturn: Float?
     /// Stop after this many environment steps (nil: no limit).
     public var maxEnvSteps: Int? = 5_000_000
     /// Stop after this many seconds of wall-clock time (nil: no limit).
