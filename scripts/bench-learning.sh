@@ -5,6 +5,8 @@
 # how many runs reached the target.
 #   scripts/bench-learning.sh [SEEDS] [ENV...]          default: 5 seeds of CartPole-v1 Acrobot-v1 MountainCar-v0 Pendulum-v1
 # MAX_SECONDS (default 60) bounds each run; extra `--set` overrides go in SHOAL_SET (e.g. SHOAL_SET="algorithm=appo").
+# SHOAL_CONFIG names a config file to use instead of the presets: an empty file gives the generic defaults that a
+# user's own environment gets (then give the target: SHOAL_SET="targetReturn=-200").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export OPENBLAS_NUM_THREADS=1
@@ -14,6 +16,7 @@ envs=("$@")
 [ ${#envs[@]} -gt 0 ] || envs=(CartPole-v1 Acrobot-v1 MountainCar-v0 Pendulum-v1)
 sets=()
 for pair in ${SHOAL_SET:-}; do sets+=(--set "$pair"); done
+[ -z "${SHOAL_CONFIG:-}" ] || sets=("$SHOAL_CONFIG" "${sets[@]+"${sets[@]}"}")
 swift build -c release --product shoal > /dev/null
 runs=$(mktemp -d)
 trap 'rm -rf "$runs"' EXIT

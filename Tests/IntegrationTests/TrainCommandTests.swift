@@ -32,7 +32,7 @@ final class TrainCommandTests: XCTestCase {
             ["train", "--runs-dir", runs.path, "--set", "env=Pendulum-v1", "--seed", "7", "--print-config"],
             log: runs.appendingPathComponent("train.log"))
         XCTAssertEqual(train.wait(timeout: 30), 0, train.output)
-        for line in ["env: Pendulum-v1  # --set", "discount: 0.9  # preset Pendulum-v1", "seed: 7  # flag",
+        for line in ["env: Pendulum-v1  # --set", "targetReturn: -200.0  # preset Pendulum-v1", "seed: 7  # flag",
                      "activation: tanh  # default"] {
             XCTAssertTrue(train.output.contains(line), "no '\(line)' in:\n\(train.output)")
         }

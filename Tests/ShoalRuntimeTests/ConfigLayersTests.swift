@@ -8,21 +8,24 @@ final class ConfigLayersTests: XCTestCase {
     func testAnEnvironmentWithAPresetGetsItUnlessAFileIsGiven() throws {
         let pendulum = try ConfigLayers(file: nil, overrides: ["env=Pendulum-v1", "learningRate=5e-4"],
                                         flags: ["seed=4"])
-        XCTAssertEqual(pendulum.config.discount, 0.9)
-        XCTAssertEqual(pendulum.sources["discount"], .preset("Pendulum-v1"))
+        XCTAssertEqual(pendulum.config.targetReturn, -200)
+        XCTAssertEqual(pendulum.sources["targetReturn"], .preset("Pendulum-v1"))
         XCTAssertEqual(pendulum.config.learningRate, 5e-4)
-        XCTAssertEqual(pendulum.sources["learningRate"], .overrides, "--set wins over the preset")
+        XCTAssertEqual(pendulum.sources["learningRate"], .overrides)
         XCTAssertEqual(pendulum.sources["seed"], .flags)
         XCTAssertEqual(pendulum.sources["hiddenSizes"], .defaults)
+        let overridden = try ConfigLayers(file: nil, overrides: ["env=Pendulum-v1", "targetReturn=-150"])
+        XCTAssertEqual(overridden.config.targetReturn, -150)
+        XCTAssertEqual(overridden.sources["targetReturn"], .overrides, "--set wins over the preset")
 
         let served = try ConfigLayers(file: nil, overrides: ["env=gymnasium:Pendulum-v1"])
-        XCTAssertEqual(served.sources["discount"], .preset("Pendulum-v1"), "gymnasium:<id> of a built-in id")
+        XCTAssertEqual(served.sources["targetReturn"], .preset("Pendulum-v1"), "gymnasium:<id> of a built-in id")
 
         let file = try temporaryFile("env: Pendulum-v1\nentropyCost: 0.02\n")
         let fromFile = try ConfigLayers(file: file, overrides: [])
-        XCTAssertEqual(fromFile.config.discount, TrainingConfig().discount, "a file is taken as it is, no preset")
+        XCTAssertNil(fromFile.config.targetReturn, "a file is taken as it is, no preset")
         XCTAssertEqual(fromFile.sources["entropyCost"], .file(file))
-        XCTAssertEqual(try ConfigLayers(file: nil, overrides: ["env=MountainCar-v0"]).sources.values
+        XCTAssertEqual(try ConfigLayers(file: nil, overrides: ["env=gymnasium:LunarLander-v3"]).sources.values
             .filter { if case .preset = $0 { true } else { false } }.count, 0, "no preset, the defaults")
     }
 

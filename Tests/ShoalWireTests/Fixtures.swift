@@ -9,7 +9,7 @@ enum Fixtures {
         observationSize: 4, hiddenSizes: [64, 64], activation: .tanh, head: .categorical(actions: 2))
     static let pendulum = NetworkSpec(
         observationSize: 3, hiddenSizes: [32], activation: .relu, head: .gaussian(dimensions: 2),
-        normalizeObservations: true)
+        normalizeObservations: true, returnNormalization: .popart)
 
     /// A consistent rollout for `network`: every truncated step listed, one finished episode per ending.
     static func rollout(

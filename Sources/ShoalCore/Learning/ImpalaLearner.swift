@@ -38,6 +38,9 @@ public struct UpdateStatistics: Sendable, Equatable {
     public var policyLags: [UInt64]
     /// Weights version after the update.
     public var version: UInt64
+    /// value = valueScale·output + valueShift after the update (1 and 0 without return normalisation).
+    public var valueScale: Float = 1
+    public var valueShift: Float = 0
 }
 
 /// The IMPALA learner algorithm: V-trace targets, loss, backward pass, clipping and an optimizer step.
@@ -75,11 +78,13 @@ public final class ImpalaLearner {
     /// Applies one update from `batch` (`epochs` × `minibatches` optimizer steps) and returns what it did.
     @discardableResult
     public func update(_ batch: TrainingBatch) -> UpdateStatistics {
-        let truncatedValues = valuesOfTruncatedObservations(batch)
+        let transform = valueTransform
+        let truncatedValues = valuesOfTruncatedObservations(batch).map { transform.scale * $0 + transform.shift }
         forward(batch)
-        let targets = ImpalaLoss.targets(
-            batch: batch, distribution: distribution, policyOutputs: network.policyOutputs, values: network.values,
-            truncatedValues: truncatedValues, settings: settings.loss)
+        let targets = normalizingReturns(ImpalaLoss.targets(
+            batch: batch, distribution: distribution, policyOutputs: network.policyOutputs,
+            values: network.values.map { transform.scale * $0 + transform.shift },
+            truncatedValues: truncatedValues, settings: settings.loss), of: batch)
         let learningRate = settings.learningRate.learningRate(atUpdate: Int(version))
         let parts = min(settings.minibatches, batch.batchSize)
         var last: (terms: LossTerms, norm: Float)?
@@ -111,7 +116,26 @@ public final class ImpalaLearner {
             / Float(max(learnedLogRhos.count, 1))
         return UpdateStatistics(loss: last!.terms, epochLosses: epochLosses, gradientNorm: last!.norm,
                                 learningRate: learningRate, meanClippedRho: meanClippedRho, policyLags: lags,
-                                version: version)
+                                version: version, valueScale: valueTransform.scale, valueShift: valueTransform.shift)
+    }
+
+    /// value = scale·output + shift for the value head as it stands (`ReturnStatistics`).
+    private var valueTransform: (scale: Float, shift: Float) {
+        ReturnStatistics.transform(network.parameters, spec: network.spec, layout: network.layout)
+    }
+
+    /// With return normalisation: folds the learned steps' targets (in values) into the return statistics, keeps
+    /// the value head's values under PopArt, and returns the targets in the head's units. Unchanged without.
+    private func normalizingReturns(_ targets: LossTargets, of batch: TrainingBatch) -> LossTargets {
+        guard network.spec.returnNormalization != .none else { return targets }
+        let before = valueTransform
+        let learned = targets.vs.indices.filter(batch.isLearned).map { targets.vs[$0] }
+        ReturnStatistics.update(&network.parameters, layout: network.layout, returns: learned)
+        let after = valueTransform
+        if network.spec.returnNormalization == .popart {
+            network.transformValueHead(scale: before.scale / after.scale, shift: (before.shift - after.shift) / after.scale)
+        }
+        return targets.normalized(scale: after.scale, shift: after.shift)
     }
 
     private func forward(_ batch: TrainingBatch) {

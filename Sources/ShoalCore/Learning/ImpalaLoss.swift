@@ -29,6 +29,11 @@ public struct LossTargets: Sendable {
     /// log π(a_t) − log μ(a_t) [T, B].
     public var logRhos: [Float]
 
+    /// The targets in the units of a value head whose outputs map to values as scale·output + shift.
+    public func normalized(scale: Float, shift: Float) -> LossTargets {
+        LossTargets(vs: vs.map { ($0 - shift) / scale }, advantages: advantages.map { $0 / scale }, logRhos: logRhos)
+    }
+
     /// The targets of the columns `range` of a [T, B] batch.
     public func columns(_ range: Range<Int>, timeSteps: Int, batchSize: Int) -> LossTargets {
         func part(_ values: [Float]) -> [Float] {

@@ -70,6 +70,15 @@ public final class ActorCriticNetwork {
         observations.withUnsafeBufferPointer { forward($0, count: $0.count / spec.observationSize) }
     }
 
+    /// Rescales the value head's last layer so that each output v becomes scale·v + shift, and the values of the last
+    /// forward pass with it (PopArt's output-preserving step).
+    public func transformValueHead(scale: Float, shift: Float) {
+        let layer = layout.value
+        for i in layer.weightOffset..<layer.biasOffset { parameters[i] *= scale }
+        for i in layer.biasOffset..<layer.end { parameters[i] = parameters[i] * scale + shift }
+        for i in values.indices { values[i] = values[i] * scale + shift }
+    }
+
     /// Adds to `gradient` the derivative of a loss with respect to the parameters, given the loss's derivatives
     /// with respect to the last forward pass's outputs: `policyOutputGradient` [N, P] and `valueGradient` [N].
     public func backward(policyOutputGradient: [Float], valueGradient: [Float], into gradient: inout [Float]) {

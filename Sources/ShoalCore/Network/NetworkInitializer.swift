@@ -17,6 +17,7 @@ enum NetworkInitializer {
         if let offset = layout.observationStatisticsOffset {
             ObservationStatistics.reset(&parameters, at: offset, observationSize: spec.observationSize)
         }
+        if let offset = layout.returnStatisticsOffset { ReturnStatistics.reset(&parameters, at: offset) }
         return parameters
     }
 }

@@ -10,15 +10,30 @@ public struct NetworkSpec: Sendable, Equatable, Hashable, Codable {
     public var head: PolicyHead
     /// Whether observations are normalised by running statistics kept in the parameters (see `ParameterLayout`).
     public var normalizeObservations: Bool
+    /// What the value head predicts: returns, or returns normalised by running statistics kept in the parameters.
+    public var returnNormalization: ReturnNormalization
 
     public init(observationSize: Int, hiddenSizes: [Int], activation: Activation, head: PolicyHead,
-                normalizeObservations: Bool = false) {
+                normalizeObservations: Bool = false, returnNormalization: ReturnNormalization = .none) {
         self.observationSize = observationSize
         self.hiddenSizes = hiddenSizes
         self.activation = activation
         self.head = head
         self.normalizeObservations = normalizeObservations
+        self.returnNormalization = returnNormalization
     }
+}
+
+/// How the value head's outputs relate to returns (see `ReturnStatistics`).
+public enum ReturnNormalization: String, Sendable, Codable, CaseIterable {
+    /// The value head predicts returns as they are.
+    case none
+    /// Rewards are divided by a running estimate σ of the return's standard deviation: the value head predicts
+    /// returns / σ, for the σ of when it learned them.
+    case scale
+    /// PopArt (van Hasselt et al., 2016): the value head predicts (return − μ) / σ, and its last layer is rescaled
+    /// whenever μ and σ move so that the values it stands for are preserved.
+    case popart
 }
 
 /// Hidden-layer nonlinearity.

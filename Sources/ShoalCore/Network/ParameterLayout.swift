@@ -2,8 +2,9 @@
 ///
 /// Dense layers are stored as weights [inputs, outputs] (row-major) followed by biases [outputs]. The order is
 /// torso layers, policy head, value head, then (Gaussian heads only) the log standard deviations, then (with
-/// normalised observations) the observations' running mean [O], variance [O] and count [1], which no gradient
-/// reaches and the learner updates from the data (`ObservationStatistics`).
+/// normalised observations) the observations' running mean [O], variance [O] and count [1], then (with normalised
+/// returns) the returns' running mean, second moment and update count; no gradient reaches the statistics, which the
+/// learner updates from the data (`ObservationStatistics`, `ReturnStatistics`).
 public struct ParameterLayout: Sendable, Equatable {
     /// One fully connected layer's slice of the parameter vector.
     public struct Dense: Sendable, Equatable {
@@ -21,6 +22,8 @@ public struct ParameterLayout: Sendable, Equatable {
     public let logStdOffset: Int?
     /// Offset of the observation statistics (mean, variance, count), nil without normalisation.
     public let observationStatisticsOffset: Int?
+    /// Offset of the return statistics (mean, second moment, updates), nil without return normalisation.
+    public let returnStatisticsOffset: Int?
     /// Total number of parameters.
     public let count: Int
 
@@ -51,6 +54,8 @@ public struct ParameterLayout: Sendable, Equatable {
         }
         observationStatisticsOffset = spec.normalizeObservations ? offset : nil
         if spec.normalizeObservations { offset += 2 * spec.observationSize + 1 }
+        returnStatisticsOffset = spec.returnNormalization == .none ? nil : offset
+        if spec.returnNormalization != .none { offset += ReturnStatistics.parameterCount }
         count = offset
     }
 

@@ -11,10 +11,8 @@ public struct Preset: Sendable, Equatable {
     /// Every preset.
     public static let all: [Preset] = [
         Preset(env: "CartPole-v1", overrides: ["targetReturn=475"]),
-        Preset(env: "Acrobot-v1", overrides: ["targetReturn=-75", "entropyCost=0.02"]),
-        Preset(env: "Pendulum-v1", overrides: [
-            "targetReturn=-200", "unrollLength=16", "learningRate=1e-3", "discount=0.9", "entropyCost=0.001",
-        ]),
+        Preset(env: "Acrobot-v1", overrides: ["targetReturn=-75"]),
+        Preset(env: "Pendulum-v1", overrides: ["targetReturn=-200"]),
     ]
 
     /// The preset of `env`, also for `gymnasium:<id>` of a built-in id (the same dynamics, served); nil for none.

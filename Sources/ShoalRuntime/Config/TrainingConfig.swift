@@ -43,6 +43,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Whether the network normalises observations by their running mean and variance (kept by the learner, sent
     /// with the weights); never for uint8 or bool observations.
     public var normalizeObservations = true
+    /// What the value head learns: returns as they are (none), returns divided by a running estimate of their
+    /// standard deviation (scale, i.e. scaled rewards), or PopArt's normalised returns (popart).
+    public var returnNormalization = ReturnNormalization.popart
     /// Matrix-product implementation: swift or blas.
     public var gemm = GemmBackend.preferred
 

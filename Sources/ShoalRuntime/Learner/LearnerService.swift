@@ -390,6 +390,10 @@ public final class LearnerService {
             values["losses/learning_rate"] = Double(update.learningRate)
             values["losses/mean_clipped_rho"] = Double(update.meanClippedRho)
             values["losses/approx_kl"] = Double(update.loss.approximateKL)
+            if learner.network.spec.returnNormalization != .none {
+                values["losses/return_scale"] = Double(update.valueScale)
+                values["losses/return_shift"] = Double(update.valueShift)
+            }
             if learner.settings.loss.clippedSurrogate != nil {
                 values["losses/clip_fraction"] = Double(update.loss.clipFraction)
                 for (epoch, loss) in update.epochLosses.enumerated() { values["losses/epoch_\(epoch)"] = Double(loss) }

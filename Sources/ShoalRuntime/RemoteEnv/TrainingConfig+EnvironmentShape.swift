@@ -31,7 +31,8 @@ extension TrainingConfig {
     public func networkSpec(for shape: EnvironmentShape) -> NetworkSpec {
         NetworkSpec(observationSize: shape.observationSize, hiddenSizes: hiddenSizes, activation: activation,
                     head: PolicyHead(shape.actionSpace),
-                    normalizeObservations: normalizeObservations && !shape.observationsAreBytesOrFlags)
+                    normalizeObservations: normalizeObservations && !shape.observationsAreBytesOrFlags,
+                    returnNormalization: returnNormalization)
     }
 }
 

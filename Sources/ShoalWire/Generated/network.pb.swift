@@ -59,6 +59,48 @@ nonisolated enum Shoal_V1_Activation: SwiftProtobuf.Enum, Swift.CaseIterable {
 
 }
 
+/// What the value head predicts. NONE (also what an older sender means by leaving it out): returns. SCALE: returns
+/// divided by σ, a running estimate of their standard deviation. POPART: (return - μ) / σ with μ their running mean,
+/// the value head rescaled as μ and σ move. With SCALE or POPART the parameters end with the returns' mean, second
+/// moment and update count, after any observation statistics.
+nonisolated enum Shoal_V1_ReturnNormalization: SwiftProtobuf.Enum, Swift.CaseIterable {
+  typealias RawValue = Int
+  case none // = 0
+  case scale // = 1
+  case popart // = 2
+  case UNRECOGNIZED(Int)
+
+  init() {
+    self = .none
+  }
+
+  init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .none
+    case 1: self = .scale
+    case 2: self = .popart
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  var rawValue: Int {
+    switch self {
+    case .none: return 0
+    case .scale: return 1
+    case .popart: return 2
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  static let allCases: [Shoal_V1_ReturnNormalization] = [
+    .none,
+    .scale,
+    .popart,
+  ]
+
+}
+
 /// Categorical distribution over `actions` discrete actions: one logit per action.
 nonisolated struct Shoal_V1_CategoricalHead: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -121,6 +163,8 @@ nonisolated struct Shoal_V1_NetworkSpec: Sendable {
   /// observations' mean [O], variance [O] and count [1], which the weights carry like any other parameter.
   var normalizeObservations: Bool = false
 
+  var returnNormalization: Shoal_V1_ReturnNormalization = .none
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   nonisolated enum OneOf_Head: Equatable, Sendable {
@@ -138,6 +182,10 @@ fileprivate nonisolated let _protobuf_package = "shoal.v1"
 
 nonisolated extension Shoal_V1_Activation: SwiftProtobuf._ProtoNameProviding {
   static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ACTIVATION_UNSPECIFIED\0\u{1}ACTIVATION_TANH\0\u{1}ACTIVATION_RELU\0")
+}
+
+nonisolated extension Shoal_V1_ReturnNormalization: SwiftProtobuf._ProtoNameProviding {
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RETURN_NORMALIZATION_NONE\0\u{1}RETURN_NORMALIZATION_SCALE\0\u{1}RETURN_NORMALIZATION_POPART\0")
 }
 
 nonisolated extension Shoal_V1_CategoricalHead: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -202,7 +250,7 @@ nonisolated extension Shoal_V1_GaussianHead: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".NetworkSpec"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}observation_size\0\u{3}hidden_sizes\0\u{1}activation\0\u{1}categorical\0\u{1}gaussian\0\u{3}normalize_observations\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}observation_size\0\u{3}hidden_sizes\0\u{1}activation\0\u{1}categorical\0\u{1}gaussian\0\u{3}normalize_observations\0\u{3}return_normalization\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -240,6 +288,7 @@ nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf
         }
       }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.normalizeObservations) }()
+      case 7: try { try decoder.decodeSingularEnumField(value: &self.returnNormalization) }()
       default: break
       }
     }
@@ -273,6 +322,9 @@ nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf
     if self.normalizeObservations != false {
       try visitor.visitSingularBoolField(value: self.normalizeObservations, fieldNumber: 6)
     }
+    if self.returnNormalization != .none {
+      try visitor.visitSingularEnumField(value: self.returnNormalization, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -282,6 +334,7 @@ nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.activation != rhs.activation {return false}
     if lhs.head != rhs.head {return false}
     if lhs.normalizeObservations != rhs.normalizeObservations {return false}
+    if lhs.returnNormalization != rhs.returnNormalization {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -15,6 +15,11 @@ extension NetworkSpec {
         case .gaussian(let dimensions): proto.gaussian.dimensions = UInt32(clamping: dimensions)
         }
         proto.normalizeObservations = normalizeObservations
+        switch returnNormalization {
+        case .none: proto.returnNormalization = .none
+        case .scale: proto.returnNormalization = .scale
+        case .popart: proto.returnNormalization = .popart
+        }
         return proto
     }
 
@@ -33,8 +38,18 @@ extension NetworkSpec {
         case .gaussian(let gaussian): head = .gaussian(dimensions: Int(gaussian.dimensions))
         case nil: throw WireError(.missingField("\(field).head"), "\(field) names no policy head")
         }
+        let returnNormalization: ReturnNormalization
+        switch proto.returnNormalization {
+        case .none: returnNormalization = .none
+        case .scale: returnNormalization = .scale
+        case .popart: returnNormalization = .popart
+        case .UNRECOGNIZED(let value):
+            throw WireError(.outOfRange("\(field).return_normalization"),
+                            "\(field) has unknown return normalisation \(value)")
+        }
         self.init(
             observationSize: Int(proto.observationSize), hiddenSizes: proto.hiddenSizes.map { Int($0) },
-            activation: activation, head: head, normalizeObservations: proto.normalizeObservations)
+            activation: activation, head: head, normalizeObservations: proto.normalizeObservations,
+            returnNormalization: returnNormalization)
     }
 }

@@ -13,19 +13,21 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16shoal/v1/network.proto\x12\x08shoal.v1\"\"\n\x0f\x43\x61tegoricalHead\x12\x0f\n\x07\x61\x63tions\x18\x01 \x01(\r\"\"\n\x0cGaussianHead\x12\x12\n\ndimensions\x18\x01 \x01(\r\"\xed\x01\n\x0bNetworkSpec\x12\x18\n\x10observation_size\x18\x01 \x01(\r\x12\x14\n\x0chidden_sizes\x18\x02 \x03(\r\x12(\n\nactivation\x18\x03 \x01(\x0e\x32\x14.shoal.v1.Activation\x12\x30\n\x0b\x63\x61tegorical\x18\x04 \x01(\x0b\x32\x19.shoal.v1.CategoricalHeadH\x00\x12*\n\x08gaussian\x18\x05 \x01(\x0b\x32\x16.shoal.v1.GaussianHeadH\x00\x12\x1e\n\x16normalize_observations\x18\x06 \x01(\x08\x42\x06\n\x04head*R\n\nActivation\x12\x1a\n\x16\x41\x43TIVATION_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x41\x43TIVATION_TANH\x10\x01\x12\x13\n\x0f\x41\x43TIVATION_RELU\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16shoal/v1/network.proto\x12\x08shoal.v1\"\"\n\x0f\x43\x61tegoricalHead\x12\x0f\n\x07\x61\x63tions\x18\x01 \x01(\r\"\"\n\x0cGaussianHead\x12\x12\n\ndimensions\x18\x01 \x01(\r\"\xaa\x02\n\x0bNetworkSpec\x12\x18\n\x10observation_size\x18\x01 \x01(\r\x12\x14\n\x0chidden_sizes\x18\x02 \x03(\r\x12(\n\nactivation\x18\x03 \x01(\x0e\x32\x14.shoal.v1.Activation\x12\x30\n\x0b\x63\x61tegorical\x18\x04 \x01(\x0b\x32\x19.shoal.v1.CategoricalHeadH\x00\x12*\n\x08gaussian\x18\x05 \x01(\x0b\x32\x16.shoal.v1.GaussianHeadH\x00\x12\x1e\n\x16normalize_observations\x18\x06 \x01(\x08\x12;\n\x14return_normalization\x18\x07 \x01(\x0e\x32\x1d.shoal.v1.ReturnNormalizationB\x06\n\x04head*R\n\nActivation\x12\x1a\n\x16\x41\x43TIVATION_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x41\x43TIVATION_TANH\x10\x01\x12\x13\n\x0f\x41\x43TIVATION_RELU\x10\x02*u\n\x13ReturnNormalization\x12\x1d\n\x19RETURN_NORMALIZATION_NONE\x10\x00\x12\x1e\n\x1aRETURN_NORMALIZATION_SCALE\x10\x01\x12\x1f\n\x1bRETURN_NORMALIZATION_POPART\x10\x02\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'shoal.v1.network_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _ACTIVATION._serialized_start=348
-  _ACTIVATION._serialized_end=430
+  _ACTIVATION._serialized_start=409
+  _ACTIVATION._serialized_end=491
+  _RETURNNORMALIZATION._serialized_start=493
+  _RETURNNORMALIZATION._serialized_end=610
   _CATEGORICALHEAD._serialized_start=36
   _CATEGORICALHEAD._serialized_end=70
   _GAUSSIANHEAD._serialized_start=72
   _GAUSSIANHEAD._serialized_end=106
   _NETWORKSPEC._serialized_start=109
-  _NETWORKSPEC._serialized_end=346
+  _NETWORKSPEC._serialized_end=407
 # @@protoc_insertion_point(module_scope)

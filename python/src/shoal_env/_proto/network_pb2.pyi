@@ -8,6 +8,9 @@ ACTIVATION_RELU: Activation
 ACTIVATION_TANH: Activation
 ACTIVATION_UNSPECIFIED: Activation
 DESCRIPTOR: _descriptor.FileDescriptor
+RETURN_NORMALIZATION_NONE: ReturnNormalization
+RETURN_NORMALIZATION_POPART: ReturnNormalization
+RETURN_NORMALIZATION_SCALE: ReturnNormalization
 
 class CategoricalHead(_message.Message):
     __slots__ = ["actions"]
@@ -22,20 +25,25 @@ class GaussianHead(_message.Message):
     def __init__(self, dimensions: _Optional[int] = ...) -> None: ...
 
 class NetworkSpec(_message.Message):
-    __slots__ = ["activation", "categorical", "gaussian", "hidden_sizes", "normalize_observations", "observation_size"]
+    __slots__ = ["activation", "categorical", "gaussian", "hidden_sizes", "normalize_observations", "observation_size", "return_normalization"]
     ACTIVATION_FIELD_NUMBER: _ClassVar[int]
     CATEGORICAL_FIELD_NUMBER: _ClassVar[int]
     GAUSSIAN_FIELD_NUMBER: _ClassVar[int]
     HIDDEN_SIZES_FIELD_NUMBER: _ClassVar[int]
     NORMALIZE_OBSERVATIONS_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_SIZE_FIELD_NUMBER: _ClassVar[int]
+    RETURN_NORMALIZATION_FIELD_NUMBER: _ClassVar[int]
     activation: Activation
     categorical: CategoricalHead
     gaussian: GaussianHead
     hidden_sizes: _containers.RepeatedScalarFieldContainer[int]
     normalize_observations: bool
     observation_size: int
-    def __init__(self, observation_size: _Optional[int] = ..., hidden_sizes: _Optional[_Iterable[int]] = ..., activation: _Optional[_Union[Activation, str]] = ..., categorical: _Optional[_Union[CategoricalHead, _Mapping]] = ..., gaussian: _Optional[_Union[GaussianHead, _Mapping]] = ..., normalize_observations: bool = ...) -> None: ...
+    return_normalization: ReturnNormalization
+    def __init__(self, observation_size: _Optional[int] = ..., hidden_sizes: _Optional[_Iterable[int]] = ..., activation: _Optional[_Union[Activation, str]] = ..., categorical: _Optional[_Union[CategoricalHead, _Mapping]] = ..., gaussian: _Optional[_Union[GaussianHead, _Mapping]] = ..., normalize_observations: bool = ..., return_normalization: _Optional[_Union[ReturnNormalization, str]] = ...) -> None: ...
 
 class Activation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class ReturnNormalization(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

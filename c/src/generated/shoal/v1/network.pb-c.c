@@ -218,7 +218,7 @@ const ProtobufCMessageDescriptor shoal__v1__gaussian_head__descriptor =
   (ProtobufCMessageInit) shoal__v1__gaussian_head__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor shoal__v1__network_spec__field_descriptors[6] =
+static const ProtobufCFieldDescriptor shoal__v1__network_spec__field_descriptors[7] =
 {
   {
     "observation_size",
@@ -292,6 +292,18 @@ static const ProtobufCFieldDescriptor shoal__v1__network_spec__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "return_normalization",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Shoal__V1__NetworkSpec, return_normalization),
+    &shoal__v1__return_normalization__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned shoal__v1__network_spec__field_indices_by_name[] = {
   2,   /* field[2] = activation */
@@ -300,11 +312,12 @@ static const unsigned shoal__v1__network_spec__field_indices_by_name[] = {
   1,   /* field[1] = hidden_sizes */
   5,   /* field[5] = normalize_observations */
   0,   /* field[0] = observation_size */
+  6,   /* field[6] = return_normalization */
 };
 static const ProtobufCIntRange shoal__v1__network_spec__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor shoal__v1__network_spec__descriptor =
 {
@@ -314,7 +327,7 @@ const ProtobufCMessageDescriptor shoal__v1__network_spec__descriptor =
   "Shoal__V1__NetworkSpec",
   "shoal.v1",
   sizeof(Shoal__V1__NetworkSpec),
-  6,
+  7,
   shoal__v1__network_spec__field_descriptors,
   shoal__v1__network_spec__field_indices_by_name,
   1,  shoal__v1__network_spec__number_ranges,
@@ -349,5 +362,35 @@ const ProtobufCEnumDescriptor shoal__v1__activation__descriptor =
   shoal__v1__activation__enum_values_by_name,
   1,
   shoal__v1__activation__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue shoal__v1__return_normalization__enum_values_by_number[3] =
+{
+  { "RETURN_NORMALIZATION_NONE", "SHOAL__V1__RETURN_NORMALIZATION__RETURN_NORMALIZATION_NONE", 0 },
+  { "RETURN_NORMALIZATION_SCALE", "SHOAL__V1__RETURN_NORMALIZATION__RETURN_NORMALIZATION_SCALE", 1 },
+  { "RETURN_NORMALIZATION_POPART", "SHOAL__V1__RETURN_NORMALIZATION__RETURN_NORMALIZATION_POPART", 2 },
+};
+static const ProtobufCIntRange shoal__v1__return_normalization__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex shoal__v1__return_normalization__enum_values_by_name[3] =
+{
+  { "RETURN_NORMALIZATION_NONE", 0 },
+  { "RETURN_NORMALIZATION_POPART", 2 },
+  { "RETURN_NORMALIZATION_SCALE", 1 },
+};
+const ProtobufCEnumDescriptor shoal__v1__return_normalization__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "shoal.v1.ReturnNormalization",
+  "ReturnNormalization",
+  "Shoal__V1__ReturnNormalization",
+  "shoal.v1",
+  3,
+  shoal__v1__return_normalization__enum_values_by_number,
+  3,
+  shoal__v1__return_normalization__enum_values_by_name,
+  1,
+  shoal__v1__return_normalization__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

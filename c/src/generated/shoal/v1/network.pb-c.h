@@ -31,6 +31,18 @@ typedef enum _Shoal__V1__Activation {
   SHOAL__V1__ACTIVATION__ACTIVATION_RELU = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SHOAL__V1__ACTIVATION)
 } Shoal__V1__Activation;
+/*
+ * What the value head predicts. NONE (also what an older sender means by leaving it out): returns. SCALE: returns
+ * divided by σ, a running estimate of their standard deviation. POPART: (return - μ) / σ with μ their running mean,
+ * the value head rescaled as μ and σ move. With SCALE or POPART the parameters end with the returns' mean, second
+ * moment and update count, after any observation statistics.
+ */
+typedef enum _Shoal__V1__ReturnNormalization {
+  SHOAL__V1__RETURN_NORMALIZATION__RETURN_NORMALIZATION_NONE = 0,
+  SHOAL__V1__RETURN_NORMALIZATION__RETURN_NORMALIZATION_SCALE = 1,
+  SHOAL__V1__RETURN_NORMALIZATION__RETURN_NORMALIZATION_POPART = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SHOAL__V1__RETURN_NORMALIZATION)
+} Shoal__V1__ReturnNormalization;
 
 /* --- messages --- */
 
@@ -88,6 +100,7 @@ struct  Shoal__V1__NetworkSpec
    * observations' mean [O], variance [O] and count [1], which the weights carry like any other parameter.
    */
   protobuf_c_boolean normalize_observations;
+  Shoal__V1__ReturnNormalization return_normalization;
   Shoal__V1__NetworkSpec__HeadCase head_case;
   union {
     Shoal__V1__CategoricalHead *categorical;
@@ -96,7 +109,7 @@ struct  Shoal__V1__NetworkSpec
 };
 #define SHOAL__V1__NETWORK_SPEC__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&shoal__v1__network_spec__descriptor) \
-    , 0, 0,NULL, SHOAL__V1__ACTIVATION__ACTIVATION_UNSPECIFIED, 0, SHOAL__V1__NETWORK_SPEC__HEAD__NOT_SET, {0} }
+    , 0, 0,NULL, SHOAL__V1__ACTIVATION__ACTIVATION_UNSPECIFIED, 0, SHOAL__V1__RETURN_NORMALIZATION__RETURN_NORMALIZATION_NONE, SHOAL__V1__NETWORK_SPEC__HEAD__NOT_SET, {0} }
 
 
 /* Shoal__V1__CategoricalHead methods */
@@ -174,6 +187,7 @@ typedef void (*Shoal__V1__NetworkSpec_Closure)
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    shoal__v1__activation__descriptor;
+extern const ProtobufCEnumDescriptor    shoal__v1__return_normalization__descriptor;
 extern const ProtobufCMessageDescriptor shoal__v1__categorical_head__descriptor;
 extern const ProtobufCMessageDescriptor shoal__v1__gaussian_head__descriptor;
 extern const ProtobufCMessageDescriptor shoal__v1__network_spec__descriptor;
