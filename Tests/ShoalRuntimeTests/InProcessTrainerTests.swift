@@ -4,23 +4,24 @@ import XCTest
 @testable import ShoalRuntime
 
 final class InProcessTrainerTests: XCTestCase {
-    /// A small, seeded CartPole run with a lagging actor learns well beyond a random policy (mean return ≈ 22).
+    /// A small, seeded CartPole run with a lagging actor learns well beyond a random policy (mean return ≈ 22), with
+    /// IMPALA's loss.
     func testCartPoleReturnRisesWellAboveRandom() throws {
         let config = try TrainingConfig().applying(overrides: [
-            "seed=3", "inProcessPolicyLag=2", "maxEnvSteps=40000", "targetReturn=none",
+            "seed=3", "inProcessPolicyLag=2", "maxEnvSteps=40000", "targetReturn=none", "algorithm=impala",
         ])
         let summary = try InProcessTrainer(config: config).run(reportInterval: .infinity) { _ in }
         let meanReturn = try XCTUnwrap(summary.final.meanReturn)
         XCTAssertEqual(summary.reason, .stepBudget)
         XCTAssertGreaterThan(meanReturn, 60, "mean return of the last 100 episodes")
-        XCTAssertEqual(summary.final.policyLag, 2, accuracy: 0.01, "the actor lags the learner as configured")
+        XCTAssertEqual(summary.final.policyLag, 2, accuracy: 0.05,
+                       "the actor lags the learner as configured (but for the first updates)")
     }
 
-    /// The same run with APPO (two epochs of two minibatches over each batch) learns too.
+    /// The same run with the default, APPO (four epochs of four minibatches over each batch), learns too.
     func testAppoCartPoleReturnRisesWellAboveRandom() throws {
         let config = try TrainingConfig().applying(overrides: [
-            "seed=3", "inProcessPolicyLag=2", "maxEnvSteps=40000", "targetReturn=none", "algorithm=appo", "epochs=2",
-            "minibatches=2",
+            "seed=3", "inProcessPolicyLag=2", "maxEnvSteps=40000", "targetReturn=none",
         ])
         let summary = try InProcessTrainer(config: config).run(reportInterval: .infinity) { _ in }
         let meanReturn = try XCTUnwrap(summary.final.meanReturn)

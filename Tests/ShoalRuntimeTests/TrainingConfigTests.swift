@@ -1,3 +1,4 @@
+import ShoalCore
 import XCTest
 
 @testable import ShoalRuntime
@@ -17,6 +18,16 @@ final class TrainingConfigTests: XCTestCase {
         XCTAssertNil(config.learnerGoneSeconds)
     }
 
+    /// APPO's passes and minibatches are the default's; IMPALA makes one step per batch whatever they say.
+    func testImpalaTakesOneStepPerBatch() throws {
+        let appo = TrainingConfig().learnerSettings
+        XCTAssertEqual(appo.loss.clippedSurrogate, ClippedSurrogate(epsilon: 0.2))
+        XCTAssertEqual([appo.epochs, appo.minibatches], [4, 4])
+        let impala = try TrainingConfig().applying(overrides: ["algorithm=impala"]).learnerSettings
+        XCTAssertNil(impala.loss.clippedSurrogate)
+        XCTAssertEqual([impala.epochs, impala.minibatches], [1, 1])
+    }
+
     func testBadValuesNameTheField() {
         let cases: [(String, String, ShoalRuntimeError.Code)] = [
             ("learningRate=fast", "learningRate", .invalidConfigValue),
@@ -25,7 +36,8 @@ final class TrainingConfigTests: XCTestCase {
             ("env=Pong-v5", "env", .invalidConfigValue),
             ("activation=sigmoid", "activation", .invalidConfigValue),
             ("algorithm=ppo", "algorithm", .invalidConfigValue),
-            ("epochs=2", "epochs", .invalidConfigValue),
+            ("epochs=0", "epochs", .invalidConfigValue),
+            ("minibatches=65", "minibatches", .invalidConfigValue),
             ("clipEpsilon=0", "clipEpsilon", .invalidConfigValue),
             ("learningrate=0.1", "learningrate", .unknownConfigField),
             ("hiddenSizes=[64,-1]", "hiddenSizes", .invalidConfigValue),

@@ -1,7 +1,7 @@
-/// Settings tuned for one built-in environment, laid over the defaults when a run names that environment and gives
-/// no config file (see `ConfigLayers`), with the return that counts as solved. The defaults are CartPole's
-/// hyperparameters with no target: a user's environment runs to its step or time budget. `configs/<name>.yaml` is
-/// each preset written out in full.
+/// What a run of one built-in environment adds to the defaults when it names that environment and gives no config file
+/// (see `ConfigLayers`): the return that counts as solved. The defaults themselves (APPO, normalised observations and
+/// PopArt) learn every built-in environment untuned, as they must a user's own, which has no preset; with no target, a
+/// run goes to its step or time budget. `configs/<name>.yaml` is each preset written out in full.
 public struct Preset: Sendable, Equatable {
     /// The environment id.
     public let env: String
@@ -12,6 +12,7 @@ public struct Preset: Sendable, Equatable {
     public static let all: [Preset] = [
         Preset(env: "CartPole-v1", overrides: ["targetReturn=475"]),
         Preset(env: "Acrobot-v1", overrides: ["targetReturn=-75"]),
+        Preset(env: "MountainCar-v0", overrides: ["targetReturn=-110"]),
         Preset(env: "Pendulum-v1", overrides: ["targetReturn=-200"]),
     ]
 

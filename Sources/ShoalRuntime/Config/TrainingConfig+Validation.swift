@@ -45,8 +45,6 @@ extension TrainingConfig {
         try require(clipEpsilon > 0 && clipEpsilon < 1, "clipEpsilon", clipEpsilon, "must be in (0, 1)")
         for (field, value) in [("epochs", epochs), ("minibatches", minibatches)] {
             try require(value > 0 && value <= 64, field, value, "must be in 1...64")
-            try require(algorithm == .appo || value == 1, field, value,
-                        "IMPALA takes one step per batch: more need algorithm: appo")
         }
         try require(actors > 0 && actors <= 4_096, "actors", actors, "must be in 1...4096")
         try require(creditsPerActor > 0 && creditsPerActor <= 1_024, "creditsPerActor", creditsPerActor,

@@ -17,7 +17,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Built-in environments each actor steps in lock-step (B).
     public var envsPerActor = 16
     /// Steps per unroll (T).
-    public var unrollLength = 8
+    public var unrollLength = 16
 
     // MARK: Environment servers (every env but a built-in one)
     /// Keyword arguments for the environment (gymnasium.make's, or the python: callable's), as a JSON object.
@@ -73,20 +73,20 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Weight of the value loss.
     public var baselineCost: Float = 0.5
     /// Weight of the entropy bonus.
-    public var entropyCost: Float = 0.01
+    public var entropyCost: Float = 0
     /// V-trace λ and the ρ̄ clipping thresholds for value targets and policy-gradient advantages.
-    public var vtraceLambda: Float = 1
+    public var vtraceLambda: Float = 0.98
     public var clipRho: Float = 1
     public var clipPolicyGradientRho: Float = 1
-    /// The policy loss: `impala` (V-trace policy gradient, one step per batch) or `appo` (PPO's clipped surrogate on
-    /// V-trace advantages, `epochs` passes over each batch in `minibatches` minibatches).
-    public var algorithm: Algorithm = .impala
+    /// The policy loss: `appo` (PPO's clipped surrogate on V-trace advantages, `epochs` passes over each batch in
+    /// `minibatches` minibatches) or `impala` (V-trace policy gradient, one step per batch).
+    public var algorithm: Algorithm = .appo
     /// APPO's clipping range ε: the ratio π/μ counts only within [1 − ε, 1 + ε].
     public var clipEpsilon: Float = 0.2
-    /// APPO: passes over each batch.
-    public var epochs = 1
-    /// APPO: minibatches of a batch's environments per pass, one optimizer step each.
-    public var minibatches = 1
+    /// APPO: passes over each batch (IMPALA makes one).
+    public var epochs = 4
+    /// APPO: minibatches of a batch's environments per pass, one optimizer step each (IMPALA steps on the whole batch).
+    public var minibatches = 4
 
     // MARK: Processes and delivery
     /// Actor processes in single-node mode.
@@ -164,6 +164,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
                                    clipPolicyGradientRhoThreshold: clipPolicyGradientRho),
             clippedSurrogate: algorithm == .appo ? ClippedSurrogate(epsilon: clipEpsilon) : nil)
         return LearnerSettings(loss: loss, optimizer: optimizerSettings, learningRate: schedule,
-                               maxGradientNorm: maxGradientNorm, epochs: epochs, minibatches: minibatches)
+                               maxGradientNorm: maxGradientNorm, epochs: algorithm == .appo ? epochs : 1,
+                               minibatches: algorithm == .appo ? minibatches : 1)
     }
 }
