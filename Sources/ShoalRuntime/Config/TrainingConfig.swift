@@ -56,7 +56,7 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// adam or rmsprop.
     public var optimizer = OptimizerKind.adam
     /// Initial learning rate.
-    public var learningRate: Float = 2e-3
+    public var learningRate: Float = 3e-4
     /// If set, the learning rate decays linearly to this value at maxEnvSteps.
     public var finalLearningRate: Float?
     /// Adam's β1 and β2, and ε for Adam or RMSProp.
