@@ -40,12 +40,14 @@ public struct EnvironmentFactory: Sendable {
 
 /// Environments by id, like gymnasium's registry.
 public struct EnvironmentRegistry: Sendable {
-    /// The environments built into Shoal, with gymnasium 1.4.0's ids and time limits.
+    /// The environments built into Shoal, with gymnasium 1.4.0's ids and time limits, and StatelessCartPole-v1
+    /// (CartPole-v1 without velocities, a memory task).
     public static let builtIn = EnvironmentRegistry([
         EnvironmentFactory(id: "CartPole-v1", maxEpisodeSteps: 500) { CartPole() },
         EnvironmentFactory(id: "Acrobot-v1", maxEpisodeSteps: 500) { Acrobot() },
         EnvironmentFactory(id: "MountainCar-v0", maxEpisodeSteps: 200) { MountainCar() },
         EnvironmentFactory(id: "Pendulum-v1", maxEpisodeSteps: 200) { Pendulum() },
+        EnvironmentFactory(id: "StatelessCartPole-v1", maxEpisodeSteps: 500) { StatelessCartPole() },
     ])
 
     private let factories: [EnvironmentFactory]

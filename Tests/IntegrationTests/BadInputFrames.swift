@@ -91,10 +91,11 @@ enum GoodMessages {
         try TrainingConfig().applying(overrides: overrides).networkSpec()
     }
 
-    /// A rollout that a CartPole learner with unroll length `steps` accepts: seeded observations, valid action
-    /// indices, no episode endings.
+    /// A rollout that a CartPole learner with unroll length `steps` (by default the default's) accepts: seeded
+    /// observations, valid action indices, no episode endings.
     static func rollout(
-        network: NetworkSpec, seq: UInt64, actorID: UInt32 = 77, steps: Int = 8, batch: Int = 4,
+        network: NetworkSpec, seq: UInt64, actorID: UInt32 = 77, steps: Int = TrainingConfig().unrollLength,
+        batch: Int = 4,
         policyVersion: UInt64 = 0
     ) -> Rollout {
         var generator = SeededGenerator(seed: seq + 1)

@@ -35,7 +35,7 @@ final class FinishedRunTests: XCTestCase {
         try actor.connect(rolloutsEndpoint)
         let network = try GoodMessages.network(settings)
 
-        // Sends rollouts one at a time (160 env steps are 5 of them), reading what comes back after each.
+        // Sends rollouts one at a time (160 env steps are 3 of them), reading what comes back after each.
         var shutdown: Control?
         var sent: UInt64 = 0
         while shutdown == nil, sent < 50 {

@@ -11,7 +11,8 @@ final class ReferenceReplayTests: XCTestCase {
             try replay(reference, from: url.lastPathComponent)
             replayedIDs.insert(reference.env)
         }
-        let untested = Set(EnvironmentRegistry.builtIn.ids).subtracting(replayedIDs)
+        // StatelessCartPole-v1 has no gymnasium counterpart: StatelessCartPoleTests holds it to CartPole-v1's episodes.
+        let untested = Set(EnvironmentRegistry.builtIn.ids).subtracting(replayedIDs).subtracting(["StatelessCartPole-v1"])
         XCTAssertTrue(untested.isEmpty, "built-in environments without reference episodes: \(untested.sorted())")
     }
 
