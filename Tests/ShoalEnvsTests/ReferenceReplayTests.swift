@@ -12,7 +12,8 @@ final class ReferenceReplayTests: XCTestCase {
             replayedIDs.insert(reference.env)
         }
         // StatelessCartPole-v1 has no gymnasium counterpart: StatelessCartPoleTests holds it to CartPole-v1's episodes.
-        let untested = Set(EnvironmentRegistry.builtIn.ids).subtracting(replayedIDs).subtracting(["StatelessCartPole-v1"])
+        let untested = Set(EnvironmentRegistry.builtIn.ids).subtracting(replayedIDs)
+            .subtracting(["StatelessCartPole-v1"])
         XCTAssertTrue(untested.isEmpty, "built-in environments without reference episodes: \(untested.sorted())")
     }
 

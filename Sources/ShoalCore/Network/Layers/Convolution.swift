@@ -70,7 +70,8 @@ public struct Convolution: Sendable, Equatable, Hashable {
         }
         let biasGradient = parameterGradient + weightCount
         for row in 0..<rows {
-            for channel in 0..<outputChannels { biasGradient[channel] += outputGradient[row * outputChannels + channel] }
+            let gradientRow = outputGradient + row * outputChannels
+            for channel in 0..<outputChannels { biasGradient[channel] += gradientRow[channel] }
         }
         guard let inputGradient else { return }
         var patchGradient = [Float](repeating: 0, count: rows * patchSize)

@@ -38,9 +38,11 @@ public struct MaxPooling: Sendable, Equatable, Hashable {
                 let base = sample * inputSize
                 for outY in 0..<outputHeight {
                     // The window clipped to the input: padding never wins, and every window holds an input position.
-                    let rows = max(outY * stride - padding, 0)..<min(outY * stride - padding + window, inputHeight)
+                    let top = outY * stride - padding
+                    let rows = max(top, 0)..<min(top + window, inputHeight)
                     for outX in 0..<outputWidth {
-                        let columns = max(outX * stride - padding, 0)..<min(outX * stride - padding + window, inputWidth)
+                        let left = outX * stride - padding
+                        let columns = max(left, 0)..<min(left + window, inputWidth)
                         for channel in 0..<channels {
                             var best = base + (rows.lowerBound * inputWidth + columns.lowerBound) * channels + channel
                             for y in rows {
