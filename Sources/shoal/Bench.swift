@@ -9,6 +9,7 @@ struct Bench: ParsableCommand {
 
     enum Target: String, ExpressibleByArgument, CaseIterable {
         case mlp
+        case conv
         case env
         case codec
         case zmq
@@ -21,6 +22,8 @@ struct Bench: ParsableCommand {
         switch target {
         case .mlp:
             print(NetworkBench.run())
+        case .conv:
+            print(TorsoBench.run())
         case .env:
             for environment in EnvironmentRegistry.builtIn.ids {
                 print(try VectorEnvBench.run(environment: environment))

@@ -90,16 +90,27 @@ public struct Convolution: Sendable, Equatable, Hashable {
             let image = input + sample * inputSize
             for outY in 0..<outputHeight {
                 for outX in 0..<outputWidth {
+                    let left = outX * stride - padding
+                    let inside = left >= 0 && left + kernel <= inputWidth
                     for dy in 0..<kernel {
                         let y = outY * stride + dy - padding
+                        let target = row + dy * kernel * inputChannels
+                        guard y >= 0 && y < inputHeight else {
+                            target.update(repeating: 0, count: kernel * inputChannels)
+                            continue
+                        }
+                        let source = image + (y * inputWidth + left) * inputChannels
+                        if inside {  // the kernel's row is one contiguous run of the input's
+                            target.update(from: source, count: kernel * inputChannels)
+                            continue
+                        }
                         for dx in 0..<kernel {
-                            let x = outX * stride + dx - padding
-                            let target = row + (dy * kernel + dx) * inputChannels
-                            if y >= 0 && y < inputHeight && x >= 0 && x < inputWidth {
-                                target.update(from: image + (y * inputWidth + x) * inputChannels,
-                                              count: inputChannels)
+                            let x = left + dx
+                            if x >= 0 && x < inputWidth {
+                                (target + dx * inputChannels).update(from: source + dx * inputChannels,
+                                                                     count: inputChannels)
                             } else {
-                                target.update(repeating: 0, count: inputChannels)
+                                (target + dx * inputChannels).update(repeating: 0, count: inputChannels)
                             }
                         }
                     }
