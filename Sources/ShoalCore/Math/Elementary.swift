@@ -8,3 +8,4 @@ import Darwin
 
 @inline(__always) func expFloat(_ x: Float) -> Float { expf(x) }
 @inline(__always) func logFloat(_ x: Float) -> Float { logf(x) }
+@inline(__always) func tanhFloat(_ x: Float) -> Float { tanhf(x) }
