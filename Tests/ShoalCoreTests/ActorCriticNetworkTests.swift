@@ -40,6 +40,51 @@ final class ActorCriticNetworkTests: XCTestCase {
         }
     }
 
+    /// With a convolutional torso, the heads read its features and the backward pass reaches its parameters: the
+    /// derivative of L along random directions in the torso's block and in each head's matches central differences
+    /// (directions, as in ConvolutionalTorsoTests, because single float32 coordinates drown in rounding).
+    func testConvolutionalTorsoIsTrainedThroughTheHeads() {
+        for (kind, head) in [(ConvolutionalTorsoKind.minatar, PolicyHead.categorical(actions: 3)),
+                             (.impalaResnet, .gaussian(dimensions: 2))] {
+            var generator = SeededGenerator(seed: 12)
+            let torso = ConvolutionalTorsoSpec(kind: kind, height: 6, width: 5, channels: 2)
+            let spec = NetworkSpec(observationSize: 60, hiddenSizes: [], activation: .relu, head: head,
+                                   convolutionalTorso: torso)
+            let network = ActorCriticNetwork(spec: spec, generator: &generator)
+            XCTAssertEqual(network.layout.convolutionalTorsoCount, torso.make().parameterCount)
+            XCTAssertEqual(network.layout.policy.inputs, torso.make().featureSize)
+            let rows = 3
+            let observations = GradientCheck.randomFloats(rows * 60, &generator)
+            let upstreamPolicy = GradientCheck.randomFloats(rows * head.distributionParameterCount, &generator)
+            let upstreamValue = GradientCheck.randomFloats(rows, &generator)
+            func loss(_ parameters: [Float]) -> Double {
+                let probe = ActorCriticNetwork(spec: spec, parameters: parameters)
+                probe.forward(observations)
+                return zip(probe.policyOutputs, upstreamPolicy).reduce(0) { $0 + Double($1.0 * $1.1) }
+                    + zip(probe.values, upstreamValue).reduce(0) { $0 + Double($1.0 * $1.1) }
+            }
+            network.forward(observations)
+            var gradient = [Float](repeating: 0, count: network.layout.count)
+            network.backward(policyOutputGradient: upstreamPolicy, valueGradient: upstreamValue, into: &gradient)
+            let layout = network.layout
+            for block in [0..<layout.convolutionalTorsoCount, layout.policy.weightOffset..<layout.policy.end,
+                          layout.value.weightOffset..<layout.value.end] {
+                let direction = GradientCheck.randomFloats(block.count, &generator)
+                let norm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                let epsilon: Float = 1e-3
+                var (plus, minus) = (network.parameters, network.parameters)
+                for (i, d) in zip(block, direction) {
+                    plus[i] += epsilon * d / norm
+                    minus[i] -= epsilon * d / norm
+                }
+                let numeric = (loss(plus) - loss(minus)) / Double(2 * epsilon)
+                let analytic = zip(block, direction).reduce(0.0) { $0 + Double(gradient[$1.0] * $1.1 / norm) }
+                XCTAssertEqual(analytic, numeric, accuracy: 2e-2 * max(abs(numeric), 0.5), "\(kind) \(block)")
+                XCTAssertGreaterThan(abs(analytic), 1e-3, "\(kind) \(block): no gradient reached it")
+            }
+        }
+    }
+
     func testForwardIsBatchedRowByRow() {
         var generator = SeededGenerator(seed: 3)
         let spec = specs[0]

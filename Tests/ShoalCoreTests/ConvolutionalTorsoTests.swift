@@ -36,7 +36,8 @@ final class ConvolutionalTorsoTests: XCTestCase {
             let torso = ConvolutionalTorso(kind: kind, height: shape.0, width: shape.1, channels: shape.2)
             let batch = 2
             let input = GradientCheck.randomFloats(batch * shape.0 * shape.1 * shape.2, &generator)
-            let parameters = initialParameters(torso, &generator)
+            var parameters = [Float](repeating: 0, count: torso.parameterCount)
+            torso.initialize(&parameters, gain: 1, bias: 0.1, generator: &generator)
             let weights = GradientCheck.randomFloats(batch * torso.featureSize, &generator)
             func loss(_ parameters: [Float]) -> Double {
                 parameters.withUnsafeBufferPointer { torso.forward(input, batch: batch, parameters: $0.baseAddress!) }
@@ -69,21 +70,5 @@ final class ConvolutionalTorsoTests: XCTestCase {
                 XCTAssertEqual(analytic, numeric, accuracy: 2e-2 * max(abs(numeric), 0.5), "\(kind) layer \(index)")
             }
         }
-    }
-
-    /// Weights drawn with variance 1/fan-in, biases 0.1.
-    private func initialParameters(_ torso: ConvolutionalTorso, _ generator: inout SeededGenerator) -> [Float] {
-        var parameters = [Float](repeating: 0.1, count: torso.parameterCount)
-        func fill(_ offset: Int, count: Int, fanIn: Int) {
-            let scale = 1 / Float(fanIn).squareRoot()
-            for i in offset..<(offset + count) { parameters[i] = scale * generator.nextGaussian() }
-        }
-        for stage in torso.stages {
-            for placed in [stage.convolution] + stage.blocks.flatMap({ [$0.first, $0.second] }) {
-                fill(placed.offset, count: placed.convolution.weightCount, fanIn: placed.convolution.patchSize)
-            }
-        }
-        fill(torso.denseOffset, count: torso.flattenedSize * torso.featureSize, fanIn: torso.flattenedSize)
-        return parameters
     }
 }

@@ -28,6 +28,21 @@ final class TrainingConfigTests: XCTestCase {
         XCTAssertEqual([impala.epochs, impala.minibatches], [1, 1])
     }
 
+    /// A convolutional torso is refused, naming `torso`, for observations it cannot read; CartPole's are flat.
+    func testAConvolutionalTorsoNeedsImageObservations() throws {
+        XCTAssertThrowsError(try TrainingConfig().applying(overrides: ["torso=minatar"]).networkSpec()) { error in
+            XCTAssertEqual((error as? ShoalRuntimeError)?.subject, "torso", "\(error)")
+            XCTAssertTrue("\(error)".contains("[height, width, channels]"), "\(error)")
+        }
+        let spec = try TrainingConfig().applying(overrides: ["torso=minatar"])
+            .networkSpec(for: EnvironmentShape(observationShape: [10, 10, 4], actionSpace: .discrete(3)))
+        XCTAssertEqual(spec.convolutionalTorso,
+                       ConvolutionalTorsoSpec(kind: .minatar, height: 10, width: 10, channels: 4))
+        XCTAssertEqual(spec.hiddenSizes, [])
+        XCTAssertThrowsError(try TrainingConfig().applying(overrides: ["torso=nature"])
+            .networkSpec(for: EnvironmentShape(observationShape: [10, 10, 4], actionSpace: .discrete(3))))
+    }
+
     func testBadValuesNameTheField() {
         let cases: [(String, String, ShoalRuntimeError.Code)] = [
             ("learningRate=fast", "learningRate", .invalidConfigValue),
@@ -36,6 +51,7 @@ final class TrainingConfigTests: XCTestCase {
             ("env=Pong-v5", "env", .invalidConfigValue),
             ("activation=sigmoid", "activation", .invalidConfigValue),
             ("algorithm=ppo", "algorithm", .invalidConfigValue),
+            ("torso=resnet", "torso", .invalidConfigValue),
             ("epochs=0", "epochs", .invalidConfigValue),
             ("minibatches=65", "minibatches", .invalidConfigValue),
             ("clipEpsilon=0", "clipEpsilon", .invalidConfigValue),

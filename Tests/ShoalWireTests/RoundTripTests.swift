@@ -106,4 +106,23 @@ final class RoundTripTests: XCTestCase {
         XCTAssertEqual(decoded.network, Fixtures.pendulum)
         XCTAssertTrue(decoded.hasValidChecksum)
     }
+
+    /// A convolutional torso travels with the network; one that could not read the observations (a shape that does
+    /// not hold them, or is too small for its kernels) is refused on decoding, so no process builds it.
+    func testConvolutionalTorsosTravelAndUnfitOnesAreRefused() throws {
+        let minatar = NetworkSpec(observationSize: 400, hiddenSizes: [], activation: .relu,
+                                  head: .categorical(actions: 6),
+                                  convolutionalTorso: ConvolutionalTorsoSpec(kind: .minatar, height: 10, width: 10,
+                                                                             channels: 4))
+        let weights = Fixtures.weights(network: minatar)
+        XCTAssertEqual(try Weights.decode(weights.encode()).network, minatar)
+        for (height, width, channels) in [(10, 10, 3), (2, 50, 4), (0, 10, 40)] {
+            var unfit = minatar
+            unfit.convolutionalTorso = ConvolutionalTorsoSpec(kind: .minatar, height: height, width: width,
+                                                              channels: channels)
+            XCTAssertThrowsError(try Weights.decode(Fixtures.weights(network: unfit, count: 10).encode())) { error in
+                XCTAssertEqual((error as? WireError)?.reason, .outOfRange("network.convolutional_torso"), "\(error)")
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
-/// An MLP actor-critic: a shared torso, a policy head and a value head, over one flat parameter vector.
+/// An actor-critic: a shared torso (an MLP, or a convolutional torso over image observations), a policy head and a
+/// value head, over one flat parameter vector.
 ///
 /// `forward` runs a batch of N observations [N, O] and keeps the activations it needs for `backward`, which
 /// accumulates the gradient of a loss given its derivatives with respect to the outputs. Not thread-safe: each
@@ -8,7 +9,9 @@ public final class ActorCriticNetwork {
     public let layout: ParameterLayout
     /// The parameters, laid out as `layout` describes.
     public var parameters: [Float]
-    public var backend: GemmBackend
+    public var backend: GemmBackend {
+        didSet { convolutional?.backend = backend }
+    }
 
     /// Distribution parameters of the last forward pass, [N, P] (`spec.head.distributionParameterCount`).
     public private(set) var policyOutputs: [Float] = []
@@ -19,6 +22,8 @@ public final class ActorCriticNetwork {
 
     /// activations[0] is the input; activations[l + 1] is torso layer l's output after its nonlinearity.
     private var activations: [[Float]]
+    /// The convolutional torso, which reads activations[0], when the spec has one (the MLP torso is then empty).
+    private let convolutional: ConvolutionalTorso?
     private var headOutputs: [Float] = []
     private var gradientScratch: ([Float], [Float]) = ([], [])
 
@@ -38,6 +43,7 @@ public final class ActorCriticNetwork {
         self.parameters = parameters
         self.backend = backend
         self.activations = Array(repeating: [], count: spec.hiddenSizes.count + 1)
+        self.convolutional = spec.convolutionalTorso?.make(backend: backend)
     }
 
     /// Runs `count` observations ([count, O], row-major) through the network, filling `policyOutputs` and `values`.
@@ -55,7 +61,8 @@ public final class ActorCriticNetwork {
                 dense(layer, params, input: activations[l], output: &activations[l + 1], rows: count)
                 applyActivation(&activations[l + 1])
             }
-            let features = activations[layout.torso.count]
+            convolutional?.forward(activations[0], batch: count, parameters: params.baseAddress!)
+            let features = convolutional?.features ?? activations[layout.torso.count]
             let head = layout.policy
             resize(&headOutputs, to: count * head.outputs)
             dense(head, params, input: features, output: &headOutputs, rows: count)
@@ -92,7 +99,7 @@ public final class ActorCriticNetwork {
 
         resize(&featureGradient, to: rows * layout.featureSize)
         parameters.withUnsafeBufferPointer { params in
-            let features = activations[layout.torso.count]
+            let features = convolutional?.features ?? activations[layout.torso.count]
             denseBackward(head, params, input: features, outputGradient: headGradient, rows: rows,
                           inputGradient: &featureGradient, accumulateInput: false, gradient: &gradient)
             denseBackward(layout.value, params, input: features, outputGradient: valueGradient, rows: rows,
@@ -108,6 +115,12 @@ public final class ActorCriticNetwork {
                               inputGradient: &inputGradient, accumulateInput: false, gradient: &gradient,
                               computeInputGradient: needsInput)
                 upstream = inputGradient
+            }
+            if let convolutional {
+                gradient.withUnsafeMutableBufferPointer {
+                    convolutional.backward(featureGradient: upstream, parameters: params.baseAddress!,
+                                           into: $0.baseAddress!)
+                }
             }
         }
     }

@@ -1,7 +1,7 @@
 /// Initial parameters for an actor-critic network.
 ///
 /// Torso weights are Gaussian with standard deviation gain/√fan_in (gain √2 for ReLU, 5/3 for tanh, as in PyTorch's
-/// `calculate_gain`); the policy head starts 100× smaller so the first policy is close to uniform, which IMPALA-style
+/// `calculate_gain`; convolutional torsos are ReLU throughout); the policy head starts 100× smaller so the first policy is close to uniform, which IMPALA-style
 /// agents rely on for early exploration; the value head uses gain 1; biases and log standard deviations start at 0.
 enum NetworkInitializer {
     static func parameters(for spec: NetworkSpec, layout: ParameterLayout, generator: inout SeededGenerator) -> [Float] {
@@ -11,6 +11,7 @@ enum NetworkInitializer {
             let std = gain / Float(layer.inputs).squareRoot()
             for i in layer.weightOffset..<layer.biasOffset { parameters[i] = std * generator.nextGaussian() }
         }
+        spec.convolutionalTorso?.make().initialize(&parameters, gain: Float(2).squareRoot(), generator: &generator)
         for layer in layout.torso { fill(layer, gain: torsoGain) }
         fill(layout.policy, gain: 0.01)
         fill(layout.value, gain: 1)

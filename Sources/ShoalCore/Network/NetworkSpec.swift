@@ -2,8 +2,10 @@
 public struct NetworkSpec: Sendable, Equatable, Hashable, Codable {
     /// Number of floats in one observation (observations are flattened).
     public var observationSize: Int
-    /// Widths of the hidden layers of the shared MLP torso.
+    /// Widths of the hidden layers of the shared MLP torso (none with a convolutional torso).
     public var hiddenSizes: [Int]
+    /// A convolutional torso over [height, width, channels] observations in place of the MLP; nil for the MLP.
+    public var convolutionalTorso: ConvolutionalTorsoSpec?
     /// Nonlinearity after each hidden layer.
     public var activation: Activation
     /// What the policy head outputs.
@@ -14,13 +16,51 @@ public struct NetworkSpec: Sendable, Equatable, Hashable, Codable {
     public var returnNormalization: ReturnNormalization
 
     public init(observationSize: Int, hiddenSizes: [Int], activation: Activation, head: PolicyHead,
-                normalizeObservations: Bool = false, returnNormalization: ReturnNormalization = .none) {
+                normalizeObservations: Bool = false, returnNormalization: ReturnNormalization = .none,
+                convolutionalTorso: ConvolutionalTorsoSpec? = nil) {
         self.observationSize = observationSize
         self.hiddenSizes = hiddenSizes
         self.activation = activation
         self.head = head
         self.normalizeObservations = normalizeObservations
         self.returnNormalization = returnNormalization
+        self.convolutionalTorso = convolutionalTorso
+    }
+}
+
+/// A named convolutional torso and the shape of the NHWC observations it reads.
+public struct ConvolutionalTorsoSpec: Sendable, Equatable, Hashable, Codable {
+    public var kind: ConvolutionalTorsoKind
+    public var height: Int
+    public var width: Int
+    public var channels: Int
+
+    public init(kind: ConvolutionalTorsoKind, height: Int, width: Int, channels: Int) {
+        self.kind = kind
+        self.height = height
+        self.width = width
+        self.channels = channels
+    }
+
+    /// Why this torso cannot read observations of `observationSize` floats, or nil when it can: the shape must hold
+    /// exactly that many and be large enough for the torso's kernels.
+    public func problem(observationSize: Int) -> String? {
+        guard height > 0, width > 0, channels > 0, height <= 4_096, width <= 4_096, channels <= 4_096 else {
+            return "observation shape [\(height), \(width), \(channels)] is not a plausible image"
+        }
+        guard height * width * channels == observationSize else {
+            return "observation shape [\(height), \(width), \(channels)] does not hold \(observationSize) values"
+        }
+        let side = kind.minimumSide
+        guard height >= side, width >= side else {
+            return "the \(kind.rawValue) torso needs observations of at least \(side)×\(side), not \(height)×\(width)"
+        }
+        return nil
+    }
+
+    /// A torso of this spec (its geometry, parameter count and feature size).
+    public func make(backend: GemmBackend = .preferred) -> ConvolutionalTorso {
+        ConvolutionalTorso(kind: kind, height: height, width: width, channels: channels, backend: backend)
     }
 }
 

@@ -1,7 +1,8 @@
 /// Where each layer's weights live in the network's one flat parameter vector.
 ///
 /// Dense layers are stored as weights [inputs, outputs] (row-major) followed by biases [outputs]. The order is
-/// torso layers, policy head, value head, then (Gaussian heads only) the log standard deviations, then (with
+/// the convolutional torso's parameters (if any, see `ConvolutionalTorso`), the MLP torso's layers, policy head, value
+/// head, then (Gaussian heads only) the log standard deviations, then (with
 /// normalised observations) the observations' running mean [O], variance [O] and count [1], then (with normalised
 /// returns) the returns' running mean, second moment and update count; no gradient reaches the statistics, which the
 /// learner updates from the data (`ObservationStatistics`, `ReturnStatistics`).
@@ -16,6 +17,8 @@ public struct ParameterLayout: Sendable, Equatable {
     }
 
     public let torso: [Dense]
+    /// Parameters of the convolutional torso, first in the vector (0 for the MLP).
+    public let convolutionalTorsoCount: Int
     public let policy: Dense
     public let value: Dense
     /// Offset of the Gaussian head's log standard deviations, nil for categorical heads.
@@ -29,12 +32,15 @@ public struct ParameterLayout: Sendable, Equatable {
 
     public init(spec: NetworkSpec) {
         var offset = 0
+        let convolutional = spec.convolutionalTorso?.make()
+        convolutionalTorsoCount = convolutional?.parameterCount ?? 0
+        offset = convolutionalTorsoCount
         func dense(_ inputs: Int, _ outputs: Int) -> Dense {
             let layer = Dense(inputs: inputs, outputs: outputs, weightOffset: offset)
             offset = layer.end
             return layer
         }
-        var width = spec.observationSize
+        var width = convolutional?.featureSize ?? spec.observationSize
         var torso: [Dense] = []
         for hidden in spec.hiddenSizes {
             torso.append(dense(width, hidden))

@@ -75,7 +75,7 @@ public final class ActorService {
             ? [] : endpoints.envServers ?? config.envServers(forActor: actorID)
         let shape = try config.environmentShape(askingServer: servers.first, wait: .seconds(50),
                                                 curve: security?.envServerCurve)
-        let spec = config.networkSpec(for: shape)
+        let spec = try config.networkSpec(for: shape)
         // Each actor and incarnation explores differently, reproducibly from the run's seed.
         let seed = config.seed &+ UInt64(actorID) &* 1_000_003 &+ UInt64(incarnation) &* 7_919
         var generator = SeededGenerator(seed: seed)

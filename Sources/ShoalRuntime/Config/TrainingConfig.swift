@@ -36,6 +36,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var envTimeoutSeconds: Double = 10
 
     // MARK: Model
+    /// The torso: mlp (hiddenSizes, activation), or a convolutional one over [height, width, channels] observations:
+    /// minatar, nature or impala-resnet (docs/networks.md).
+    public var torso = Torso.mlp
     /// Widths of the MLP torso's hidden layers.
     public var hiddenSizes = [64, 64]
     /// Hidden-layer nonlinearity: tanh or relu.
@@ -133,6 +136,14 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public init() {}
 
     /// The policy loss the learner minimises.
+    /// The torsos by name.
+    public enum Torso: String, Codable, Sendable, CaseIterable {
+        case mlp
+        case minatar
+        case nature
+        case impalaResnet = "impala-resnet"
+    }
+
     public enum Algorithm: String, Codable, Sendable, CaseIterable {
         case impala
         case appo

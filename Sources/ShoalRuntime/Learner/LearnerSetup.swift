@@ -19,6 +19,6 @@ extension TrainingConfig {
     /// The network architecture this config trains (asking an environment server for a served environment, over
     /// CURVE with `curve`).
     public func networkSpec(curve: CurveSecurity? = nil) throws -> NetworkSpec {
-        networkSpec(for: try environmentShape(curve: curve))
+        try networkSpec(for: try environmentShape(curve: curve))
     }
 }

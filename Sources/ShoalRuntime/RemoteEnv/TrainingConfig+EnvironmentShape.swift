@@ -27,12 +27,32 @@ extension TrainingConfig {
         return try EnvironmentShape(spec, endpoint: endpoint)
     }
 
-    /// The network architecture this config trains on `shape`.
-    public func networkSpec(for shape: EnvironmentShape) -> NetworkSpec {
-        NetworkSpec(observationSize: shape.observationSize, hiddenSizes: hiddenSizes, activation: activation,
-                    head: PolicyHead(shape.actionSpace),
-                    normalizeObservations: normalizeObservations && !shape.observationsAreBytesOrFlags,
-                    returnNormalization: returnNormalization)
+    /// The network architecture this config trains on `shape`; throws, naming `torso`, when a convolutional torso
+    /// cannot read its observations.
+    public func networkSpec(for shape: EnvironmentShape) throws -> NetworkSpec {
+        let convolutional = try convolutionalTorso(for: shape)
+        return NetworkSpec(
+            observationSize: shape.observationSize, hiddenSizes: convolutional == nil ? hiddenSizes : [],
+            activation: activation, head: PolicyHead(shape.actionSpace),
+            normalizeObservations: normalizeObservations && !shape.observationsAreBytesOrFlags,
+            returnNormalization: returnNormalization, convolutionalTorso: convolutional)
+    }
+
+    /// The convolutional torso over `shape`'s [height, width, channels] observations; nil for the MLP.
+    private func convolutionalTorso(for shape: EnvironmentShape) throws -> ConvolutionalTorsoSpec? {
+        guard let kind = ConvolutionalTorsoKind(rawValue: torso.rawValue) else { return nil }
+        let dimensions = shape.observationShape
+        func refuse(_ reason: String) -> ShoalRuntimeError {
+            ShoalRuntimeError(.invalidConfigValue, subject: "torso", value: torso.rawValue, reason: reason)
+        }
+        guard dimensions.count == 3 else {
+            throw refuse("a convolutional torso reads [height, width, channels] observations; \(env)'s have shape "
+                         + "\(dimensions)")
+        }
+        let spec = ConvolutionalTorsoSpec(kind: kind, height: dimensions[0], width: dimensions[1],
+                                          channels: dimensions[2])
+        if let problem = spec.problem(observationSize: shape.observationSize) { throw refuse(problem) }
+        return spec
     }
 }
 

@@ -14,7 +14,7 @@ public final class InProcessTrainer {
     public init(config: TrainingConfig) throws {
         self.config = config
         let factory = try EnvironmentRegistry.builtIn.factory(for: config.env)
-        let spec = config.networkSpec(for: EnvironmentShape(factory))
+        let spec = try config.networkSpec(for: EnvironmentShape(factory))
         var generator = SeededGenerator(seed: config.seed)
         let network = ActorCriticNetwork(spec: spec, generator: &generator, backend: config.gemm)
         learner = ImpalaLearner(network: network, settings: config.learnerSettings)

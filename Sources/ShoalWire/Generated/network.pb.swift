@@ -101,6 +101,69 @@ nonisolated enum Shoal_V1_ReturnNormalization: SwiftProtobuf.Enum, Swift.CaseIte
 
 }
 
+/// The named convolutional torsos (docs/networks.md).
+nonisolated enum Shoal_V1_ConvolutionalTorsoKind: SwiftProtobuf.Enum, Swift.CaseIterable {
+  typealias RawValue = Int
+  case unspecified // = 0
+  case minatar // = 1
+  case nature // = 2
+  case impalaResnet // = 3
+  case UNRECOGNIZED(Int)
+
+  init() {
+    self = .unspecified
+  }
+
+  init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .unspecified
+    case 1: self = .minatar
+    case 2: self = .nature
+    case 3: self = .impalaResnet
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  var rawValue: Int {
+    switch self {
+    case .unspecified: return 0
+    case .minatar: return 1
+    case .nature: return 2
+    case .impalaResnet: return 3
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  static let allCases: [Shoal_V1_ConvolutionalTorsoKind] = [
+    .unspecified,
+    .minatar,
+    .nature,
+    .impalaResnet,
+  ]
+
+}
+
+/// A convolutional torso in place of the MLP (hidden_sizes then empty), reading each observation as an NHWC image of
+/// height × width × channels (their product is observation_size). Its parameters come first in the vector.
+nonisolated struct Shoal_V1_ConvolutionalTorso: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  var kind: Shoal_V1_ConvolutionalTorsoKind = .unspecified
+
+  var height: UInt32 = 0
+
+  var width: UInt32 = 0
+
+  var channels: UInt32 = 0
+
+  var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  init() {}
+}
+
 /// Categorical distribution over `actions` discrete actions: one logit per action.
 nonisolated struct Shoal_V1_CategoricalHead: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -165,6 +228,16 @@ nonisolated struct Shoal_V1_NetworkSpec: Sendable {
 
   var returnNormalization: Shoal_V1_ReturnNormalization = .none
 
+  /// Absent for the MLP torso.
+  var convolutionalTorso: Shoal_V1_ConvolutionalTorso {
+    get {_convolutionalTorso ?? Shoal_V1_ConvolutionalTorso()}
+    set {_convolutionalTorso = newValue}
+  }
+  /// Returns true if `convolutionalTorso` has been explicitly set.
+  var hasConvolutionalTorso: Bool {self._convolutionalTorso != nil}
+  /// Clears the value of `convolutionalTorso`. Subsequent reads from it will return its default value.
+  mutating func clearConvolutionalTorso() {self._convolutionalTorso = nil}
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   nonisolated enum OneOf_Head: Equatable, Sendable {
@@ -174,6 +247,8 @@ nonisolated struct Shoal_V1_NetworkSpec: Sendable {
   }
 
   init() {}
+
+  fileprivate var _convolutionalTorso: Shoal_V1_ConvolutionalTorso? = nil
 }
 
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
@@ -186,6 +261,55 @@ nonisolated extension Shoal_V1_Activation: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Shoal_V1_ReturnNormalization: SwiftProtobuf._ProtoNameProviding {
   static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0RETURN_NORMALIZATION_NONE\0\u{1}RETURN_NORMALIZATION_SCALE\0\u{1}RETURN_NORMALIZATION_POPART\0")
+}
+
+nonisolated extension Shoal_V1_ConvolutionalTorsoKind: SwiftProtobuf._ProtoNameProviding {
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0CONVOLUTIONAL_TORSO_KIND_UNSPECIFIED\0\u{1}CONVOLUTIONAL_TORSO_KIND_MINATAR\0\u{1}CONVOLUTIONAL_TORSO_KIND_NATURE\0\u{1}CONVOLUTIONAL_TORSO_KIND_IMPALA_RESNET\0")
+}
+
+nonisolated extension Shoal_V1_ConvolutionalTorso: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  static let protoMessageName: String = _protobuf_package + ".ConvolutionalTorso"
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}height\0\u{1}width\0\u{1}channels\0")
+
+  mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularEnumField(value: &self.kind) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.height) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.width) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.channels) }()
+      default: break
+      }
+    }
+  }
+
+  func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.kind != .unspecified {
+      try visitor.visitSingularEnumField(value: self.kind, fieldNumber: 1)
+    }
+    if self.height != 0 {
+      try visitor.visitSingularUInt32Field(value: self.height, fieldNumber: 2)
+    }
+    if self.width != 0 {
+      try visitor.visitSingularUInt32Field(value: self.width, fieldNumber: 3)
+    }
+    if self.channels != 0 {
+      try visitor.visitSingularUInt32Field(value: self.channels, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  static func ==(lhs: Shoal_V1_ConvolutionalTorso, rhs: Shoal_V1_ConvolutionalTorso) -> Bool {
+    if lhs.kind != rhs.kind {return false}
+    if lhs.height != rhs.height {return false}
+    if lhs.width != rhs.width {return false}
+    if lhs.channels != rhs.channels {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
 }
 
 nonisolated extension Shoal_V1_CategoricalHead: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -250,7 +374,7 @@ nonisolated extension Shoal_V1_GaussianHead: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".NetworkSpec"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}observation_size\0\u{3}hidden_sizes\0\u{1}activation\0\u{1}categorical\0\u{1}gaussian\0\u{3}normalize_observations\0\u{3}return_normalization\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}observation_size\0\u{3}hidden_sizes\0\u{1}activation\0\u{1}categorical\0\u{1}gaussian\0\u{3}normalize_observations\0\u{3}return_normalization\0\u{3}convolutional_torso\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -289,6 +413,7 @@ nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf
       }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.normalizeObservations) }()
       case 7: try { try decoder.decodeSingularEnumField(value: &self.returnNormalization) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._convolutionalTorso) }()
       default: break
       }
     }
@@ -325,6 +450,9 @@ nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf
     if self.returnNormalization != .none {
       try visitor.visitSingularEnumField(value: self.returnNormalization, fieldNumber: 7)
     }
+    try { if let v = self._convolutionalTorso {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -335,6 +463,7 @@ nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.head != rhs.head {return false}
     if lhs.normalizeObservations != rhs.normalizeObservations {return false}
     if lhs.returnNormalization != rhs.returnNormalization {return false}
+    if lhs._convolutionalTorso != rhs._convolutionalTorso {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

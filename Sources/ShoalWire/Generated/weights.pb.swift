@@ -38,53 +38,57 @@ nonisolated struct Shoal_V1_WeightsStamp: Sendable {
 }
 
 /// A complete set of policy parameters, broadcast learner -> actors and sent as a snapshot on request.
-nonisolated struct Shoal_V1_Weights: Sendable {
+nonisolated struct Shoal_V1_Weights: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  var runID: String = String()
+  var runID: String {
+    get {_storage._runID}
+    set {_uniqueStorage()._runID = newValue}
+  }
 
   /// Strictly increasing within one learner incarnation.
   var stamp: Shoal_V1_WeightsStamp {
-    get {_stamp ?? Shoal_V1_WeightsStamp()}
-    set {_stamp = newValue}
+    get {_storage._stamp ?? Shoal_V1_WeightsStamp()}
+    set {_uniqueStorage()._stamp = newValue}
   }
   /// Returns true if `stamp` has been explicitly set.
-  var hasStamp: Bool {self._stamp != nil}
+  var hasStamp: Bool {_storage._stamp != nil}
   /// Clears the value of `stamp`. Subsequent reads from it will return its default value.
-  mutating func clearStamp() {self._stamp = nil}
+  mutating func clearStamp() {_uniqueStorage()._stamp = nil}
 
   /// float32 [N]: every parameter of the network, flattened in the order the network defines.
   var parameters: Shoal_V1_Tensor {
-    get {_parameters ?? Shoal_V1_Tensor()}
-    set {_parameters = newValue}
+    get {_storage._parameters ?? Shoal_V1_Tensor()}
+    set {_uniqueStorage()._parameters = newValue}
   }
   /// Returns true if `parameters` has been explicitly set.
-  var hasParameters: Bool {self._parameters != nil}
+  var hasParameters: Bool {_storage._parameters != nil}
   /// Clears the value of `parameters`. Subsequent reads from it will return its default value.
-  mutating func clearParameters() {self._parameters = nil}
+  mutating func clearParameters() {_uniqueStorage()._parameters = nil}
 
   /// CRC32C (Castagnoli) of the little-endian bytes of `parameters.data`.
-  var checksum: UInt32 = 0
+  var checksum: UInt32 {
+    get {_storage._checksum}
+    set {_uniqueStorage()._checksum = newValue}
+  }
 
   /// Architecture the parameters belong to; a receiver with another architecture refuses them.
   var network: Shoal_V1_NetworkSpec {
-    get {_network ?? Shoal_V1_NetworkSpec()}
-    set {_network = newValue}
+    get {_storage._network ?? Shoal_V1_NetworkSpec()}
+    set {_uniqueStorage()._network = newValue}
   }
   /// Returns true if `network` has been explicitly set.
-  var hasNetwork: Bool {self._network != nil}
+  var hasNetwork: Bool {_storage._network != nil}
   /// Clears the value of `network`. Subsequent reads from it will return its default value.
-  mutating func clearNetwork() {self._network = nil}
+  mutating func clearNetwork() {_uniqueStorage()._network = nil}
 
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
 
-  fileprivate var _stamp: Shoal_V1_WeightsStamp? = nil
-  fileprivate var _parameters: Shoal_V1_Tensor? = nil
-  fileprivate var _network: Shoal_V1_NetworkSpec? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// Asks the learner for a snapshot of its newest weights (late joiners, version gaps, long silence), actor -> learner.
@@ -159,51 +163,95 @@ nonisolated extension Shoal_V1_Weights: SwiftProtobuf.Message, SwiftProtobuf._Me
   static let protoMessageName: String = _protobuf_package + ".Weights"
   static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{1}stamp\0\u{1}parameters\0\u{1}checksum\0\u{1}network\0")
 
+  fileprivate class _StorageClass {
+    var _runID: String = String()
+    var _stamp: Shoal_V1_WeightsStamp? = nil
+    var _parameters: Shoal_V1_Tensor? = nil
+    var _checksum: UInt32 = 0
+    var _network: Shoal_V1_NetworkSpec? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _runID = source._runID
+      _stamp = source._stamp
+      _parameters = source._parameters
+      _checksum = source._checksum
+      _network = source._network
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
+
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.runID) }()
-      case 2: try { try decoder.decodeSingularMessageField(value: &self._stamp) }()
-      case 3: try { try decoder.decodeSingularMessageField(value: &self._parameters) }()
-      case 4: try { try decoder.decodeSingularFixed32Field(value: &self.checksum) }()
-      case 5: try { try decoder.decodeSingularMessageField(value: &self._network) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularStringField(value: &_storage._runID) }()
+        case 2: try { try decoder.decodeSingularMessageField(value: &_storage._stamp) }()
+        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._parameters) }()
+        case 4: try { try decoder.decodeSingularFixed32Field(value: &_storage._checksum) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._network) }()
+        default: break
+        }
       }
     }
   }
 
   func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if !self.runID.isEmpty {
-      try visitor.visitSingularStringField(value: self.runID, fieldNumber: 1)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if !_storage._runID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._runID, fieldNumber: 1)
+      }
+      try { if let v = _storage._stamp {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+      } }()
+      try { if let v = _storage._parameters {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      } }()
+      if _storage._checksum != 0 {
+        try visitor.visitSingularFixed32Field(value: _storage._checksum, fieldNumber: 4)
+      }
+      try { if let v = _storage._network {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
     }
-    try { if let v = self._stamp {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
-    } }()
-    try { if let v = self._parameters {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
-    } }()
-    if self.checksum != 0 {
-      try visitor.visitSingularFixed32Field(value: self.checksum, fieldNumber: 4)
-    }
-    try { if let v = self._network {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
-    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   static func ==(lhs: Shoal_V1_Weights, rhs: Shoal_V1_Weights) -> Bool {
-    if lhs.runID != rhs.runID {return false}
-    if lhs._stamp != rhs._stamp {return false}
-    if lhs._parameters != rhs._parameters {return false}
-    if lhs.checksum != rhs.checksum {return false}
-    if lhs._network != rhs._network {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._runID != rhs_storage._runID {return false}
+        if _storage._stamp != rhs_storage._stamp {return false}
+        if _storage._parameters != rhs_storage._parameters {return false}
+        if _storage._checksum != rhs_storage._checksum {return false}
+        if _storage._network != rhs_storage._network {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -20,6 +20,16 @@ extension NetworkSpec {
         case .scale: proto.returnNormalization = .scale
         case .popart: proto.returnNormalization = .popart
         }
+        if let torso = convolutionalTorso {
+            switch torso.kind {
+            case .minatar: proto.convolutionalTorso.kind = .minatar
+            case .nature: proto.convolutionalTorso.kind = .nature
+            case .impalaResnet: proto.convolutionalTorso.kind = .impalaResnet
+            }
+            proto.convolutionalTorso.height = UInt32(clamping: torso.height)
+            proto.convolutionalTorso.width = UInt32(clamping: torso.width)
+            proto.convolutionalTorso.channels = UInt32(clamping: torso.channels)
+        }
         return proto
     }
 
@@ -50,6 +60,29 @@ extension NetworkSpec {
         self.init(
             observationSize: Int(proto.observationSize), hiddenSizes: proto.hiddenSizes.map { Int($0) },
             activation: activation, head: head, normalizeObservations: proto.normalizeObservations,
-            returnNormalization: returnNormalization)
+            returnNormalization: returnNormalization,
+            convolutionalTorso: proto.hasConvolutionalTorso
+                ? try ConvolutionalTorsoSpec(proto: proto.convolutionalTorso, field: "\(field).convolutional_torso",
+                                             observationSize: Int(proto.observationSize))
+                : nil)
+    }
+}
+
+extension ConvolutionalTorsoSpec {
+    /// Refuses an unknown kind or a shape the torso cannot read, so a decoded spec always builds a network.
+    init(proto: Shoal_V1_ConvolutionalTorso, field: String, observationSize: Int) throws(WireError) {
+        let kind: ConvolutionalTorsoKind
+        switch proto.kind {
+        case .minatar: kind = .minatar
+        case .nature: kind = .nature
+        case .impalaResnet: kind = .impalaResnet
+        case .unspecified: throw WireError(.missingField("\(field).kind"), "\(field) names no torso")
+        case .UNRECOGNIZED(let value):
+            throw WireError(.outOfRange("\(field).kind"), "\(field) has unknown kind \(value)")
+        }
+        self.init(kind: kind, height: Int(proto.height), width: Int(proto.width), channels: Int(proto.channels))
+        if let problem = problem(observationSize: observationSize) {
+            throw WireError(.outOfRange(field), "\(field): \(problem)")
+        }
     }
 }

@@ -8,6 +8,15 @@ public enum ConvolutionalTorsoKind: String, Sendable, Codable, CaseIterable {
     /// IMPALA's deep network: stages of 16, 32, 32 channels, each conv 3×3/1 (padded), max-pool 3×3/2 (padded) and
     /// two residual blocks (ReLU, conv 3×3, ReLU, conv 3×3, plus the input); ReLU, dense 256.
     case impalaResnet = "impala-resnet"
+
+    /// The smallest height and width every layer's kernel fits.
+    public var minimumSide: Int {
+        switch self {
+        case .minatar: 3
+        case .nature: 36
+        case .impalaResnet: 1
+        }
+    }
 }
 
 /// A convolutional torso: forward over a batch of NHWC observations to [N, featureSize] features, and backward to
@@ -108,6 +117,25 @@ public final class ConvolutionalTorso {
         denseOffset = offset
         parameterCount = offset + flattenedSize * featureSize + featureSize
         caches = Array(repeating: StageCache(), count: stages.count)
+    }
+
+    /// Fills the torso's block of `parameters` (from `offset`): weights Gaussian with standard deviation
+    /// gain/√fan-in, biases `bias`.
+    public func initialize(_ parameters: inout [Float], at offset: Int = 0, gain: Float, bias: Float = 0,
+                           generator: inout SeededGenerator) {
+        func fill(_ start: Int, weights: Int, biases: Int, fanIn: Int) {
+            let deviation = gain / Float(fanIn).squareRoot()
+            for i in start..<(start + weights) { parameters[offset + i] = deviation * generator.nextGaussian() }
+            for i in (start + weights)..<(start + weights + biases) { parameters[offset + i] = bias }
+        }
+        for stage in stages {
+            for placed in [stage.convolution] + stage.blocks.flatMap({ [$0.first, $0.second] }) {
+                let convolution = placed.convolution
+                fill(placed.offset, weights: convolution.weightCount, biases: convolution.outputChannels,
+                     fanIn: convolution.patchSize)
+            }
+        }
+        fill(denseOffset, weights: flattenedSize * featureSize, biases: featureSize, fanIn: flattenedSize)
     }
 
     /// Features [N, featureSize] of `batch` observations [N, H, W, C], kept in `features`.

@@ -7,6 +7,51 @@
 #endif
 
 #include "shoal/v1/network.pb-c.h"
+void   shoal__v1__convolutional_torso__init
+                     (Shoal__V1__ConvolutionalTorso         *message)
+{
+  static const Shoal__V1__ConvolutionalTorso init_value = SHOAL__V1__CONVOLUTIONAL_TORSO__INIT;
+  *message = init_value;
+}
+size_t shoal__v1__convolutional_torso__get_packed_size
+                     (const Shoal__V1__ConvolutionalTorso *message)
+{
+  assert(message->base.descriptor == &shoal__v1__convolutional_torso__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t shoal__v1__convolutional_torso__pack
+                     (const Shoal__V1__ConvolutionalTorso *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &shoal__v1__convolutional_torso__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t shoal__v1__convolutional_torso__pack_to_buffer
+                     (const Shoal__V1__ConvolutionalTorso *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &shoal__v1__convolutional_torso__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Shoal__V1__ConvolutionalTorso *
+       shoal__v1__convolutional_torso__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Shoal__V1__ConvolutionalTorso *)
+     protobuf_c_message_unpack (&shoal__v1__convolutional_torso__descriptor,
+                                allocator, len, data);
+}
+void   shoal__v1__convolutional_torso__free_unpacked
+                     (Shoal__V1__ConvolutionalTorso *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &shoal__v1__convolutional_torso__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   shoal__v1__categorical_head__init
                      (Shoal__V1__CategoricalHead         *message)
 {
@@ -142,6 +187,83 @@ void   shoal__v1__network_spec__free_unpacked
   assert(message->base.descriptor == &shoal__v1__network_spec__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+static const ProtobufCFieldDescriptor shoal__v1__convolutional_torso__field_descriptors[4] =
+{
+  {
+    "kind",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Shoal__V1__ConvolutionalTorso, kind),
+    &shoal__v1__convolutional_torso_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "height",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Shoal__V1__ConvolutionalTorso, height),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "width",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Shoal__V1__ConvolutionalTorso, width),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "channels",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Shoal__V1__ConvolutionalTorso, channels),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned shoal__v1__convolutional_torso__field_indices_by_name[] = {
+  3,   /* field[3] = channels */
+  1,   /* field[1] = height */
+  0,   /* field[0] = kind */
+  2,   /* field[2] = width */
+};
+static const ProtobufCIntRange shoal__v1__convolutional_torso__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor shoal__v1__convolutional_torso__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "shoal.v1.ConvolutionalTorso",
+  "ConvolutionalTorso",
+  "Shoal__V1__ConvolutionalTorso",
+  "shoal.v1",
+  sizeof(Shoal__V1__ConvolutionalTorso),
+  4,
+  shoal__v1__convolutional_torso__field_descriptors,
+  shoal__v1__convolutional_torso__field_indices_by_name,
+  1,  shoal__v1__convolutional_torso__number_ranges,
+  (ProtobufCMessageInit) shoal__v1__convolutional_torso__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor shoal__v1__categorical_head__field_descriptors[1] =
 {
   {
@@ -218,7 +340,7 @@ const ProtobufCMessageDescriptor shoal__v1__gaussian_head__descriptor =
   (ProtobufCMessageInit) shoal__v1__gaussian_head__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor shoal__v1__network_spec__field_descriptors[7] =
+static const ProtobufCFieldDescriptor shoal__v1__network_spec__field_descriptors[8] =
 {
   {
     "observation_size",
@@ -304,10 +426,23 @@ static const ProtobufCFieldDescriptor shoal__v1__network_spec__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "convolutional_torso",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Shoal__V1__NetworkSpec, convolutional_torso),
+    &shoal__v1__convolutional_torso__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned shoal__v1__network_spec__field_indices_by_name[] = {
   2,   /* field[2] = activation */
   3,   /* field[3] = categorical */
+  7,   /* field[7] = convolutional_torso */
   4,   /* field[4] = gaussian */
   1,   /* field[1] = hidden_sizes */
   5,   /* field[5] = normalize_observations */
@@ -317,7 +452,7 @@ static const unsigned shoal__v1__network_spec__field_indices_by_name[] = {
 static const ProtobufCIntRange shoal__v1__network_spec__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor shoal__v1__network_spec__descriptor =
 {
@@ -327,7 +462,7 @@ const ProtobufCMessageDescriptor shoal__v1__network_spec__descriptor =
   "Shoal__V1__NetworkSpec",
   "shoal.v1",
   sizeof(Shoal__V1__NetworkSpec),
-  7,
+  8,
   shoal__v1__network_spec__field_descriptors,
   shoal__v1__network_spec__field_indices_by_name,
   1,  shoal__v1__network_spec__number_ranges,
@@ -392,5 +527,37 @@ const ProtobufCEnumDescriptor shoal__v1__return_normalization__descriptor =
   shoal__v1__return_normalization__enum_values_by_name,
   1,
   shoal__v1__return_normalization__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue shoal__v1__convolutional_torso_kind__enum_values_by_number[4] =
+{
+  { "CONVOLUTIONAL_TORSO_KIND_UNSPECIFIED", "SHOAL__V1__CONVOLUTIONAL_TORSO_KIND__CONVOLUTIONAL_TORSO_KIND_UNSPECIFIED", 0 },
+  { "CONVOLUTIONAL_TORSO_KIND_MINATAR", "SHOAL__V1__CONVOLUTIONAL_TORSO_KIND__CONVOLUTIONAL_TORSO_KIND_MINATAR", 1 },
+  { "CONVOLUTIONAL_TORSO_KIND_NATURE", "SHOAL__V1__CONVOLUTIONAL_TORSO_KIND__CONVOLUTIONAL_TORSO_KIND_NATURE", 2 },
+  { "CONVOLUTIONAL_TORSO_KIND_IMPALA_RESNET", "SHOAL__V1__CONVOLUTIONAL_TORSO_KIND__CONVOLUTIONAL_TORSO_KIND_IMPALA_RESNET", 3 },
+};
+static const ProtobufCIntRange shoal__v1__convolutional_torso_kind__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex shoal__v1__convolutional_torso_kind__enum_values_by_name[4] =
+{
+  { "CONVOLUTIONAL_TORSO_KIND_IMPALA_RESNET", 3 },
+  { "CONVOLUTIONAL_TORSO_KIND_MINATAR", 1 },
+  { "CONVOLUTIONAL_TORSO_KIND_NATURE", 2 },
+  { "CONVOLUTIONAL_TORSO_KIND_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor shoal__v1__convolutional_torso_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "shoal.v1.ConvolutionalTorsoKind",
+  "ConvolutionalTorsoKind",
+  "Shoal__V1__ConvolutionalTorsoKind",
+  "shoal.v1",
+  4,
+  shoal__v1__convolutional_torso_kind__enum_values_by_number,
+  4,
+  shoal__v1__convolutional_torso_kind__enum_values_by_name,
+  1,
+  shoal__v1__convolutional_torso_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

@@ -15,6 +15,7 @@ PROTOBUF_C__BEGIN_DECLS
 #endif
 
 
+typedef struct Shoal__V1__ConvolutionalTorso Shoal__V1__ConvolutionalTorso;
 typedef struct Shoal__V1__CategoricalHead Shoal__V1__CategoricalHead;
 typedef struct Shoal__V1__GaussianHead Shoal__V1__GaussianHead;
 typedef struct Shoal__V1__NetworkSpec Shoal__V1__NetworkSpec;
@@ -43,8 +44,35 @@ typedef enum _Shoal__V1__ReturnNormalization {
   SHOAL__V1__RETURN_NORMALIZATION__RETURN_NORMALIZATION_POPART = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SHOAL__V1__RETURN_NORMALIZATION)
 } Shoal__V1__ReturnNormalization;
+/*
+ * The named convolutional torsos (docs/networks.md).
+ */
+typedef enum _Shoal__V1__ConvolutionalTorsoKind {
+  SHOAL__V1__CONVOLUTIONAL_TORSO_KIND__CONVOLUTIONAL_TORSO_KIND_UNSPECIFIED = 0,
+  SHOAL__V1__CONVOLUTIONAL_TORSO_KIND__CONVOLUTIONAL_TORSO_KIND_MINATAR = 1,
+  SHOAL__V1__CONVOLUTIONAL_TORSO_KIND__CONVOLUTIONAL_TORSO_KIND_NATURE = 2,
+  SHOAL__V1__CONVOLUTIONAL_TORSO_KIND__CONVOLUTIONAL_TORSO_KIND_IMPALA_RESNET = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(SHOAL__V1__CONVOLUTIONAL_TORSO_KIND)
+} Shoal__V1__ConvolutionalTorsoKind;
 
 /* --- messages --- */
+
+/*
+ * A convolutional torso in place of the MLP (hidden_sizes then empty), reading each observation as an NHWC image of
+ * height × width × channels (their product is observation_size). Its parameters come first in the vector.
+ */
+struct  Shoal__V1__ConvolutionalTorso
+{
+  ProtobufCMessage base;
+  Shoal__V1__ConvolutionalTorsoKind kind;
+  uint32_t height;
+  uint32_t width;
+  uint32_t channels;
+};
+#define SHOAL__V1__CONVOLUTIONAL_TORSO__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&shoal__v1__convolutional_torso__descriptor) \
+    , SHOAL__V1__CONVOLUTIONAL_TORSO_KIND__CONVOLUTIONAL_TORSO_KIND_UNSPECIFIED, 0, 0, 0 }
+
 
 /*
  * Categorical distribution over `actions` discrete actions: one logit per action.
@@ -101,6 +129,10 @@ struct  Shoal__V1__NetworkSpec
    */
   protobuf_c_boolean normalize_observations;
   Shoal__V1__ReturnNormalization return_normalization;
+  /*
+   * Absent for the MLP torso.
+   */
+  Shoal__V1__ConvolutionalTorso *convolutional_torso;
   Shoal__V1__NetworkSpec__HeadCase head_case;
   union {
     Shoal__V1__CategoricalHead *categorical;
@@ -109,9 +141,28 @@ struct  Shoal__V1__NetworkSpec
 };
 #define SHOAL__V1__NETWORK_SPEC__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&shoal__v1__network_spec__descriptor) \
-    , 0, 0,NULL, SHOAL__V1__ACTIVATION__ACTIVATION_UNSPECIFIED, 0, SHOAL__V1__RETURN_NORMALIZATION__RETURN_NORMALIZATION_NONE, SHOAL__V1__NETWORK_SPEC__HEAD__NOT_SET, {0} }
+    , 0, 0,NULL, SHOAL__V1__ACTIVATION__ACTIVATION_UNSPECIFIED, 0, SHOAL__V1__RETURN_NORMALIZATION__RETURN_NORMALIZATION_NONE, NULL, SHOAL__V1__NETWORK_SPEC__HEAD__NOT_SET, {0} }
 
 
+/* Shoal__V1__ConvolutionalTorso methods */
+void   shoal__v1__convolutional_torso__init
+                     (Shoal__V1__ConvolutionalTorso         *message);
+size_t shoal__v1__convolutional_torso__get_packed_size
+                     (const Shoal__V1__ConvolutionalTorso   *message);
+size_t shoal__v1__convolutional_torso__pack
+                     (const Shoal__V1__ConvolutionalTorso   *message,
+                      uint8_t             *out);
+size_t shoal__v1__convolutional_torso__pack_to_buffer
+                     (const Shoal__V1__ConvolutionalTorso   *message,
+                      ProtobufCBuffer     *buffer);
+Shoal__V1__ConvolutionalTorso *
+       shoal__v1__convolutional_torso__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   shoal__v1__convolutional_torso__free_unpacked
+                     (Shoal__V1__ConvolutionalTorso *message,
+                      ProtobufCAllocator *allocator);
 /* Shoal__V1__CategoricalHead methods */
 void   shoal__v1__categorical_head__init
                      (Shoal__V1__CategoricalHead         *message);
@@ -171,6 +222,9 @@ void   shoal__v1__network_spec__free_unpacked
                       ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
+typedef void (*Shoal__V1__ConvolutionalTorso_Closure)
+                 (const Shoal__V1__ConvolutionalTorso *message,
+                  void *closure_data);
 typedef void (*Shoal__V1__CategoricalHead_Closure)
                  (const Shoal__V1__CategoricalHead *message,
                   void *closure_data);
@@ -188,6 +242,8 @@ typedef void (*Shoal__V1__NetworkSpec_Closure)
 
 extern const ProtobufCEnumDescriptor    shoal__v1__activation__descriptor;
 extern const ProtobufCEnumDescriptor    shoal__v1__return_normalization__descriptor;
+extern const ProtobufCEnumDescriptor    shoal__v1__convolutional_torso_kind__descriptor;
+extern const ProtobufCMessageDescriptor shoal__v1__convolutional_torso__descriptor;
 extern const ProtobufCMessageDescriptor shoal__v1__categorical_head__descriptor;
 extern const ProtobufCMessageDescriptor shoal__v1__gaussian_head__descriptor;
 extern const ProtobufCMessageDescriptor shoal__v1__network_spec__descriptor;
