@@ -22,10 +22,8 @@ final class ActorCriticNetworkTests: XCTestCase {
                 let upstreamPolicy = GradientCheck.randomFloats(rows * spec.head.distributionParameterCount, &generator)
                 let upstreamValue = GradientCheck.randomFloats(rows, &generator)
                 let loss = { (parameters: [Float]) -> Double in
-                    let probe = ActorCriticNetwork(spec: spec, parameters: parameters, backend: backend)
-                    probe.forward(observations)
-                    return zip(probe.policyOutputs, upstreamPolicy).reduce(0) { $0 + Double($1.0 * $1.1) }
-                        + zip(probe.values, upstreamValue).reduce(0) { $0 + Double($1.0 * $1.1) }
+                    self.outputLoss(ActorCriticNetwork(spec: spec, parameters: parameters, backend: backend),
+                                    observations, upstreamPolicy, upstreamValue)
                 }
                 network.forward(observations)
                 var gradient = [Float](repeating: 0, count: network.layout.count)
@@ -58,10 +56,8 @@ final class ActorCriticNetworkTests: XCTestCase {
             let upstreamPolicy = GradientCheck.randomFloats(rows * head.distributionParameterCount, &generator)
             let upstreamValue = GradientCheck.randomFloats(rows, &generator)
             func loss(_ parameters: [Float]) -> Double {
-                let probe = ActorCriticNetwork(spec: spec, parameters: parameters)
-                probe.forward(observations)
-                return zip(probe.policyOutputs, upstreamPolicy).reduce(0) { $0 + Double($1.0 * $1.1) }
-                    + zip(probe.values, upstreamValue).reduce(0) { $0 + Double($1.0 * $1.1) }
+                outputLoss(ActorCriticNetwork(spec: spec, parameters: parameters), observations, upstreamPolicy,
+                           upstreamValue)
             }
             network.forward(observations)
             var gradient = [Float](repeating: 0, count: network.layout.count)
@@ -69,20 +65,21 @@ final class ActorCriticNetworkTests: XCTestCase {
             let layout = network.layout
             for block in [0..<layout.convolutionalTorsoCount, layout.policy.weightOffset..<layout.policy.end,
                           layout.value.weightOffset..<layout.value.end] {
-                let direction = GradientCheck.randomFloats(block.count, &generator)
-                let norm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
-                let epsilon: Float = 1e-3
-                var (plus, minus) = (network.parameters, network.parameters)
-                for (i, d) in zip(block, direction) {
-                    plus[i] += epsilon * d / norm
-                    minus[i] -= epsilon * d / norm
-                }
-                let numeric = (loss(plus) - loss(minus)) / Double(2 * epsilon)
-                let analytic = zip(block, direction).reduce(0.0) { $0 + Double(gradient[$1.0] * $1.1 / norm) }
+                let (analytic, numeric) = GradientCheck.alongRandomDirection(
+                    parameters: network.parameters, analytic: gradient, block: block, generator: &generator,
+                    loss: loss)
                 XCTAssertEqual(analytic, numeric, accuracy: 2e-2 * max(abs(numeric), 0.5), "\(kind) \(block)")
                 XCTAssertGreaterThan(abs(analytic), 1e-3, "\(kind) \(block): no gradient reached it")
             }
         }
+    }
+
+    /// L = Σ Gp·policyOutputs + Σ Gv·values of `network` on `observations`.
+    private func outputLoss(_ network: ActorCriticNetwork, _ observations: [Float], _ policyWeights: [Float],
+                            _ valueWeights: [Float]) -> Double {
+        network.forward(observations)
+        return zip(network.policyOutputs, policyWeights).reduce(0) { $0 + Double($1.0 * $1.1) }
+            + zip(network.values, valueWeights).reduce(0) { $0 + Double($1.0 * $1.1) }
     }
 
     func testForwardIsBatchedRowByRow() {
