@@ -133,7 +133,8 @@ public final class ImpalaLearner {
         ReturnStatistics.update(&network.parameters, layout: network.layout, returns: learned)
         let after = valueTransform
         if network.spec.returnNormalization == .popart {
-            network.transformValueHead(scale: before.scale / after.scale, shift: (before.shift - after.shift) / after.scale)
+            network.transformValueHead(scale: before.scale / after.scale,
+                                       shift: (before.shift - after.shift) / after.scale)
         }
         return targets.normalized(scale: after.scale, shift: after.shift)
     }

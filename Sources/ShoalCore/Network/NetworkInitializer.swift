@@ -1,8 +1,9 @@
 /// Initial parameters for an actor-critic network.
 ///
 /// Torso weights are Gaussian with standard deviation gain/√fan_in (gain √2 for ReLU, 5/3 for tanh, as in PyTorch's
-/// `calculate_gain`; convolutional torsos are ReLU throughout); the policy head starts 100× smaller so the first policy is close to uniform, which IMPALA-style
-/// agents rely on for early exploration; the value head uses gain 1; biases and log standard deviations start at 0.
+/// `calculate_gain`; convolutional torsos are ReLU throughout); the policy head starts 100× smaller so the first
+/// policy is close to uniform, which IMPALA-style agents rely on for early exploration; the value head uses gain 1;
+/// biases and log standard deviations start at 0.
 enum NetworkInitializer {
     static func parameters(for spec: NetworkSpec, layout: ParameterLayout, generator: inout SeededGenerator) -> [Float] {
         var parameters = [Float](repeating: 0, count: layout.count)
