@@ -18,6 +18,10 @@ final class ConfigLayersTests: XCTestCase {
         XCTAssertEqual(overridden.config.targetReturn, -150)
         XCTAssertEqual(overridden.sources["targetReturn"], .overrides, "--set wins over the preset")
 
+        let minAtar = try ConfigLayers(file: nil, overrides: ["env=gymnasium:MinAtar/SpaceInvaders-v1"])
+        XCTAssertEqual(minAtar.config.torso, .minatar, "every id of a namespace with a preset")
+        XCTAssertEqual(minAtar.sources["torso"], .preset("MinAtar/"))
+
         let served = try ConfigLayers(file: nil, overrides: ["env=gymnasium:Pendulum-v1"])
         XCTAssertEqual(served.sources["targetReturn"], .preset("Pendulum-v1"), "gymnasium:<id> of a built-in id")
 
@@ -43,10 +47,9 @@ final class ConfigLayersTests: XCTestCase {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         for preset in Preset.all {
-            let name = preset.env.split(separator: "-")[0].lowercased()
-            let path = root.appendingPathComponent("configs/\(name).yaml").path
+            let path = root.appendingPathComponent("configs/\(preset.name).yaml").path
             XCTAssertEqual(try TrainingConfig.load(contentsOf: path),
-                           try ConfigLayers(file: nil, overrides: ["env=\(preset.env)"]).config, path)
+                           try ConfigLayers(file: nil, overrides: ["env=\(preset.example)"]).config, path)
         }
     }
 

@@ -174,3 +174,8 @@ gym.register("ShoalTest/SameStep-v0", entry_point=FailingEnv, vector_entry_point
 gym.register("ShoalTest/NextStep-v0", entry_point=FailingEnv, vector_entry_point=NextStepVectorEnv)
 gym.register("ShoalTest/Disabled-v0", entry_point=FailingEnv, vector_entry_point=DisabledVectorEnv)
 gym.register("ShoalTest/RecordedNextStep-v0", entry_point=FailingEnv, vector_entry_point=make_recorded_next_step)
+
+
+def register_test_namespace() -> None:
+    """Registers ShoalOnRequest/Counting-v0 (CountingEnv), as a package that registers its ids only when asked does."""
+    gym.register("ShoalOnRequest/Counting-v0", entry_point=CountingEnv, max_episode_steps=10)

@@ -9,7 +9,7 @@ from gymnasium.vector import AutoresetMode, SyncVectorEnv
 from shoal_env._proto import env_pb2
 from shoal_env.host import EnvHost
 from shoal_env.tensors import to_tensor
-from shoal_env.vector import EnvMakeError, make_vector_env
+from shoal_env.vector import REGISTRARS, EnvMakeError, make_vector_env
 
 
 def test_cartpole_is_served_by_its_own_vector_env_in_next_step_mode() -> None:
@@ -114,3 +114,16 @@ def test_python_callables_are_served_by_sync_vector_env() -> None:
 def test_environments_that_cannot_be_made_say_why(env: str, message: str) -> None:
     with pytest.raises(EnvMakeError, match=message):
         make_vector_env(env, 2, {"shape": 3} if "zeros" in env else None)
+
+
+def test_a_namespace_registered_on_request_is_registered_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(REGISTRARS, "ShoalOnRequest", ("shoal_test_envs", "register_test_namespace"))
+    vector = make_vector_env("gymnasium:ShoalOnRequest/Counting-v0", 2)
+    assert vector.num_envs == 2
+    assert vector.max_episode_steps == 10
+
+
+def test_a_namespace_whose_package_is_missing_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(REGISTRARS, "Missing", ("no_such_package", "register_envs"))
+    with pytest.raises(EnvMakeError, match="Missing namespace is registered by no_such_package.*pythonExecutable"):
+        make_vector_env("gymnasium:Missing/Game-v1", 2)

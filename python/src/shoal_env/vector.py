@@ -36,6 +36,13 @@ VECTORIZATIONS: tuple[Vectorization, ...] = ("auto", "sync", "native")
 GYMNASIUM_PREFIX = "gymnasium:"
 PYTHON_PREFIX = "python:"
 
+#: Namespaces whose package registers its ids only when asked, not on import: the module and its function to call
+#: (None when importing is enough), so that `gymnasium:MinAtar/Breakout-v1` works as it is written.
+REGISTRARS: dict[str, tuple[str, str | None]] = {
+    "MinAtar": ("minatar.gym", "register_envs"),
+    "ALE": ("ale_py", None),
+}
+
 
 class EnvMakeError(RuntimeError):
     """An environment string that cannot be turned into a vector environment; the message says why."""
@@ -197,12 +204,30 @@ def load_callable(target: str) -> Callable[..., Any]:
 def _find_spec(env_id: str) -> EnvSpec:
     """The registered spec of an id, importing its module first for the "module:Env-v0" form gymnasium allows."""
     module, _, name = env_id.rpartition(":")
+    _register_namespace(env_id, name)
     try:
         if module:
             importlib.import_module(module)
         return gym.spec(name)
     except Exception as error:
         raise EnvMakeError(f"gymnasium:{env_id}: {_one_line(error)}") from error
+
+
+def _register_namespace(env_id: str, name: str) -> None:
+    """Registers the namespace of `name` through its package (REGISTRARS) if it is one of those and not yet there."""
+    namespace = name.split("/", 1)[0] if "/" in name else ""
+    if namespace not in REGISTRARS or any(key.startswith(namespace + "/") for key in gym.registry):
+        return
+    module_name, function = REGISTRARS[namespace]
+    try:
+        module = importlib.import_module(module_name)
+        if function is not None:
+            getattr(module, function)()
+    except Exception as error:
+        raise EnvMakeError(
+            f"gymnasium:{env_id}: the {namespace} namespace is registered by {module_name}, which failed "
+            f"({_one_line(error)}); install its package in the Python that serves environments (pythonExecutable)"
+        ) from error
 
 
 def _sync_time_limit(vector: VectorEnv[Any, Any, Any], spec: EnvSpec | None) -> int:
