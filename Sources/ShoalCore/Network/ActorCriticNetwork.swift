@@ -231,7 +231,8 @@ public final class ActorCriticNetwork {
     }
 }
 
+/// Gives `array` `count` elements (zeros) unless it has them already: scratch buffers reused across passes.
 @inline(__always)
-private func resize(_ array: inout [Float], to count: Int) {
+func resize(_ array: inout [Float], to count: Int) {
     if array.count != count { array = [Float](repeating: 0, count: count) }
 }

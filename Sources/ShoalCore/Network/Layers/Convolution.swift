@@ -44,7 +44,7 @@ public struct Convolution: Sendable, Equatable, Hashable {
         into output: UnsafeMutablePointer<Float>, backend: GemmBackend = .preferred
     ) {
         let rows = batch * outputHeight * outputWidth
-        if patches.count != rows * patchSize { patches = [Float](repeating: 0, count: rows * patchSize) }
+        resize(&patches, to: rows * patchSize)
         patches.withUnsafeMutableBufferPointer { gather(input, batch: batch, into: $0.baseAddress!) }
         let bias = parameters + weightCount
         for row in 0..<rows {

@@ -259,8 +259,4 @@ public final class ConvolutionalTorso {
     private func rectify(_ values: inout [Float]) {
         for i in values.indices where values[i] < 0 { values[i] = 0 }
     }
-
-    private func resize(_ array: inout [Float], to count: Int) {
-        if array.count != count { array = [Float](repeating: 0, count: count) }
-    }
 }
