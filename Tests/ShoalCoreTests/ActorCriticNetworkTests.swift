@@ -74,10 +74,79 @@ final class ActorCriticNetworkTests: XCTestCase {
         }
     }
 
+    /// With an LSTM core, the backward pass goes through time from the heads to the torso: every parameter's
+    /// derivative of L over two sequences of four steps, one of them beginning a new episode at step 2, from a given
+    /// initial state, matches central differences.
+    func testRecurrentCoreIsTrainedThroughTime() {
+        for head in [PolicyHead.categorical(actions: 2), .gaussian(dimensions: 1)] {
+            var generator = SeededGenerator(seed: 13)
+            let spec = NetworkSpec(observationSize: 3, hiddenSizes: [5], activation: .tanh, head: head, lstmSize: 4)
+            let network = ActorCriticNetwork(spec: spec, generator: &generator)
+            XCTAssertEqual(network.layout.coreOffset, network.layout.torso[0].end)
+            XCTAssertEqual(network.layout.policy.inputs, 4)
+            network.parameters = GradientCheck.randomFloats(network.layout.count, &generator, scale: 0.5)
+            let (steps, batch) = (4, 2)
+            let observations = GradientCheck.randomFloats(steps * batch * 3, &generator)
+            let state = GradientCheck.randomFloats(network.stateSize(batch: batch), &generator)
+            var starts = [Bool](repeating: false, count: steps * batch)
+            starts[2 * batch + 1] = true
+            let upstreamPolicy = GradientCheck.randomFloats(steps * batch * head.distributionParameterCount, &generator)
+            let upstreamValue = GradientCheck.randomFloats(steps * batch, &generator)
+            func run(_ network: ActorCriticNetwork) {
+                observations.withUnsafeBufferPointer {
+                    network.forward($0, timeSteps: steps, batch: batch, initialState: state, episodeStarts: starts)
+                }
+            }
+            func loss(_ parameters: [Float]) -> Double {
+                outputLoss(ActorCriticNetwork(spec: spec, parameters: parameters), run: run, upstreamPolicy,
+                           upstreamValue)
+            }
+            run(network)
+            var gradient = [Float](repeating: 0, count: network.layout.count)
+            network.backward(policyOutputGradient: upstreamPolicy, valueGradient: upstreamValue, into: &gradient)
+            let failures = GradientCheck.mismatches(
+                parameters: network.parameters, analytic: gradient, coordinates: Array(0..<network.layout.count),
+                loss: loss)
+            XCTAssertEqual(failures, [], "\(head)")
+            let core = network.layout.coreOffset!..<network.layout.policy.weightOffset
+            XCTAssertTrue(core.contains { gradient[$0] != 0 }, "no gradient reached the core")
+            XCTAssertTrue((0..<core.lowerBound).contains { abs(gradient[$0]) > 1e-4 }, "no gradient reached the torso")
+        }
+    }
+
+    /// A recurrent network's state runs on across calls: two calls of two steps from the first's final state give
+    /// the outputs of one call of four steps.
+    func testRecurrentStateCarriesAcrossCalls() {
+        var generator = SeededGenerator(seed: 14)
+        let spec = NetworkSpec(observationSize: 3, hiddenSizes: [], activation: .tanh, head: .categorical(actions: 2),
+                               lstmSize: 6)
+        let network = ActorCriticNetwork(spec: spec, generator: &generator)
+        let batch = 3
+        let observations = GradientCheck.randomFloats(4 * batch * 3, &generator)
+        observations.withUnsafeBufferPointer { network.forward($0, timeSteps: 4, batch: batch) }
+        let whole = network.values
+        var halves: [Float] = []
+        var state: [Float] = []
+        for half in 0..<2 {
+            let rows = Array(observations[(half * 2 * batch * 3)..<((half + 1) * 2 * batch * 3)])
+            rows.withUnsafeBufferPointer { network.forward($0, timeSteps: 2, batch: batch, initialState: state) }
+            halves += network.values
+            state = network.finalState
+        }
+        XCTAssertEqual(state.count, network.stateSize(batch: batch))
+        for (a, b) in zip(whole, halves) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+    }
+
     /// L = Σ Gp·policyOutputs + Σ Gv·values of `network` on `observations`.
     private func outputLoss(_ network: ActorCriticNetwork, _ observations: [Float], _ policyWeights: [Float],
                             _ valueWeights: [Float]) -> Double {
-        network.forward(observations)
+        outputLoss(network, run: { $0.forward(observations) }, policyWeights, valueWeights)
+    }
+
+    /// L = Σ Gp·policyOutputs + Σ Gv·values of `network` after `run` ran it.
+    private func outputLoss(_ network: ActorCriticNetwork, run: (ActorCriticNetwork) -> Void, _ policyWeights: [Float],
+                            _ valueWeights: [Float]) -> Double {
+        run(network)
         return zip(network.policyOutputs, policyWeights).reduce(0) { $0 + Double($1.0 * $1.1) }
             + zip(network.values, valueWeights).reduce(0) { $0 + Double($1.0 * $1.1) }
     }

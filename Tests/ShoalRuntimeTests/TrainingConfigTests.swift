@@ -43,6 +43,16 @@ final class TrainingConfigTests: XCTestCase {
             .networkSpec(for: EnvironmentShape(observationShape: [10, 10, 4], actionSpace: .discrete(3))))
     }
 
+    /// `core: lstm` puts an LSTM of `lstmSize` units after whichever torso; `none` (the default) leaves it out.
+    func testTheCoreIsPartOfTheNetwork() throws {
+        XCTAssertNil(try TrainingConfig().networkSpec().lstmSize)
+        XCTAssertEqual(try TrainingConfig().applying(overrides: ["core=lstm", "lstmSize=32"]).networkSpec().lstmSize, 32)
+        let pixels = try TrainingConfig().applying(overrides: ["torso=minatar", "core=lstm"])
+            .networkSpec(for: EnvironmentShape(observationShape: [10, 10, 4], actionSpace: .discrete(3)))
+        XCTAssertEqual(pixels.lstmSize, 128)
+        XCTAssertNotNil(pixels.convolutionalTorso)
+    }
+
     func testBadValuesNameTheField() {
         let cases: [(String, String, ShoalRuntimeError.Code)] = [
             ("learningRate=fast", "learningRate", .invalidConfigValue),
@@ -52,6 +62,8 @@ final class TrainingConfigTests: XCTestCase {
             ("activation=sigmoid", "activation", .invalidConfigValue),
             ("algorithm=ppo", "algorithm", .invalidConfigValue),
             ("torso=resnet", "torso", .invalidConfigValue),
+            ("core=gru", "core", .invalidConfigValue),
+            ("lstmSize=0", "lstmSize", .invalidConfigValue),
             ("epochs=0", "epochs", .invalidConfigValue),
             ("minibatches=65", "minibatches", .invalidConfigValue),
             ("clipEpsilon=0", "clipEpsilon", .invalidConfigValue),

@@ -10,8 +10,11 @@ enum Fixtures {
     static let pendulum = NetworkSpec(
         observationSize: 3, hiddenSizes: [32], activation: .relu, head: .gaussian(dimensions: 2),
         normalizeObservations: true, returnNormalization: .popart)
+    static let recurrent = NetworkSpec(
+        observationSize: 2, hiddenSizes: [16], activation: .tanh, head: .categorical(actions: 2), lstmSize: 8)
 
-    /// A consistent rollout for `network`: every truncated step listed, one finished episode per ending.
+    /// A consistent rollout for `network`: every truncated step listed, one finished episode per ending, a recurrent
+    /// state when the network has a core.
     static func rollout(
         network: NetworkSpec = cartPole, observationShape: [Int]? = nil, steps: Int = 5, batch: Int = 3,
         policyVersion: UInt64 = 7, seed: UInt64 = 1
@@ -43,7 +46,8 @@ enum Fixtures {
             truncatedObservations: gaussians(truncatedIndices.count * observationSize, &random),
             episodes: endings.filter { $0 }.enumerated().map {
                 EpisodeStats(episodeReturn: Float($0.offset) * 1.5 + 0.25, length: Int32($0.offset + 1))
-            })
+            },
+            recurrentState: gaussians(2 * batch * (network.lstmSize ?? 0), &random))
     }
 
     static func weights(

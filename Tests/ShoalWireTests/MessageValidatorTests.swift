@@ -144,6 +144,25 @@ final class MessageValidatorTests: XCTestCase {
             .architectureMismatch)
     }
 
+    /// A rollout's recurrent state must be the receiver's network's: 2 × B × H values (none without a core), finite.
+    func testRefusesRecurrentStatesThatDoNotFitTheNetwork() {
+        let recurrent = MessageValidator(limits: WireLimits(runID: Fixtures.runID, network: Fixtures.recurrent))
+        var rollout = Fixtures.rollout(network: Fixtures.recurrent)
+        XCTAssertNoThrow(try recurrent.validate(rollout))
+        rollout.recurrentState[5] = .nan
+        XCTAssertEqual(wireError { try recurrent.validate(rollout) }?.reason, .nonFinite("recurrentState"))
+        rollout.recurrentState = []
+        XCTAssertEqual(wireError { try recurrent.validate(rollout) }?.reason, .architectureMismatch)
+        var stateful = Fixtures.rollout()
+        stateful.recurrentState = [Float](repeating: 0, count: 2 * stateful.batchSize * 8)
+        XCTAssertEqual(wireError { try validator.validate(stateful) }?.reason, .architectureMismatch)
+        var unlimited = validator
+        unlimited.limits.network = nil
+        stateful.recurrentState.removeLast()
+        XCTAssertEqual(wireError { try unlimited.decode(stateful.encode()) }?.reason, .malformed,
+                       "values that do not fill [2, B, H]")
+    }
+
     func testRefusesImplausibleNetworkDescriptions() {
         let unlimited = MessageValidator(limits: WireLimits(runID: Fixtures.runID))
         let noObservations = NetworkSpec(

@@ -125,4 +125,13 @@ final class RoundTripTests: XCTestCase {
             }
         }
     }
+
+    /// An LSTM core travels with the network, and the actor's recurrent state with the rollout.
+    func testRecurrentNetworksAndTheirStatesTravel() throws {
+        let weights = Fixtures.weights(network: Fixtures.recurrent)
+        XCTAssertEqual(try Weights.decode(weights.encode()).network, Fixtures.recurrent)
+        let rollout = Fixtures.rollout(network: Fixtures.recurrent)
+        XCTAssertEqual(rollout.recurrentState.count, 2 * 3 * 8)
+        XCTAssertEqual(try Rollout.decode(rollout.encode()), rollout)
+    }
 }

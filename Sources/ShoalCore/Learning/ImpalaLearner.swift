@@ -139,8 +139,13 @@ public final class ImpalaLearner {
         return targets.normalized(scale: after.scale, shift: after.shift)
     }
 
+    /// Runs the batch's T + 1 rows through the network, a recurrent one from the actors' states.
     private func forward(_ batch: TrainingBatch) {
-        batch.observations.withUnsafeBufferPointer { network.forward($0, count: (batch.timeSteps + 1) * batch.batchSize) }
+        batch.observations.withUnsafeBufferPointer {
+            network.forward($0, timeSteps: batch.timeSteps + 1, batch: batch.batchSize,
+                            initialState: batch.recurrentState,
+                            episodeStarts: network.spec.isRecurrent ? batch.episodeStarts : [])
+        }
     }
 
     /// One optimizer step on `batch`, whose forward pass the network holds: the loss terms and the gradient norm.
@@ -156,11 +161,16 @@ public final class ImpalaLearner {
     }
 
     /// V(final observation) of each truncated step; a separate forward pass before the main one, whose
-    /// activations the backward pass needs.
+    /// activations the backward pass needs. A recurrent network reads each from its state after that step.
     private func valuesOfTruncatedObservations(_ batch: TrainingBatch) -> [Float] {
         guard !batch.truncatedIndices.isEmpty else { return [] }
+        var states: [Float] = []
+        if network.spec.isRecurrent {
+            forward(batch)
+            states = network.states(after: batch.truncatedIndices)
+        }
         batch.truncatedObservations.withUnsafeBufferPointer {
-            network.forward($0, count: batch.truncatedIndices.count)
+            network.forward($0, timeSteps: 1, batch: batch.truncatedIndices.count, initialState: states)
         }
         return network.values
     }

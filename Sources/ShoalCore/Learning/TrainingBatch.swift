@@ -3,7 +3,7 @@
 /// With T = `timeSteps` and B = `batchSize` (the sum of the rollouts' batch sizes): `observations` [T+1, B, O],
 /// `actions` [T, B, A], `rewards` / `terminated` / `truncated` [T, B], `behaviourLogits` [T, B, P];
 /// `truncatedIndices` [K] index into [T, B] and `truncatedObservations` is [K, O]; `resetSteps` [T, B], or empty when
-/// no rollout has reset steps.
+/// no rollout has reset steps; `recurrentState` [2, B, H], or empty for a feed-forward policy.
 public struct TrainingBatch: Sendable {
     public let timeSteps: Int
     public private(set) var batchSize: Int
@@ -20,6 +20,8 @@ public struct TrainingBatch: Sendable {
     public private(set) var truncatedObservations: [Float] = []
     /// Steps left out of learning: autoreset steps of environments that reset on the next step (see `Rollout`).
     public private(set) var resetSteps: [Bool] = []
+    /// The acting policy's recurrent state before step 0 of each column (see `Rollout.recurrentState`).
+    public private(set) var recurrentState: [Float] = []
     /// Policy version of each rollout, in order.
     public let policyVersions: [UInt64]
 
@@ -31,6 +33,7 @@ public struct TrainingBatch: Sendable {
         let (o, a, p) = (first.observationSize, first.actionSize, first.distributionParameterCount)
         precondition(rollouts.allSatisfy {
             $0.unrollLength == t && $0.observationSize == o && $0.actionSize == a && $0.distributionParameterCount == p
+                && $0.recurrentState.count * first.batchSize == first.recurrentState.count * $0.batchSize
         }, "rollouts in one batch must agree on unroll length and sizes")
         let b = rollouts.reduce(0) { $0 + $1.batchSize }
         timeSteps = t
@@ -50,6 +53,10 @@ public struct TrainingBatch: Sendable {
                 ($0.resetSteps.isEmpty ? [Bool](repeating: false, count: t * $0.batchSize) : $0.resetSteps, $0.batchSize)
             }, rows: t, width: 1, columns: b)
         }
+        if !first.recurrentState.isEmpty {
+            recurrentState = Self.join(rollouts.map { ($0.recurrentState, $0.batchSize) }, rows: 2,
+                                       width: first.recurrentState.count / (2 * first.batchSize), columns: b)
+        }
         var column = 0
         for rollout in rollouts {
             for (k, index) in rollout.truncatedIndices.enumerated() {
@@ -64,6 +71,12 @@ public struct TrainingBatch: Sendable {
     /// Whether step `index` of [T, B] is learned from (not a reset step).
     public func isLearned(_ index: Int) -> Bool {
         resetSteps.isEmpty || !resetSteps[index]
+    }
+
+    /// Where each column began an episode, [T + 1, B] (see `Rollout.episodeStarts`).
+    public var episodeStarts: [Bool] {
+        Rollout.episodeStarts(terminated: terminated, truncated: truncated, resetSteps: resetSteps,
+                              timeSteps: timeSteps, batchSize: batchSize)
     }
 
     /// Steps learned from.
@@ -84,6 +97,10 @@ public struct TrainingBatch: Sendable {
         part.terminated = Self.slice(terminated, rows: t, width: 1, columns: b, range)
         part.truncated = Self.slice(truncated, rows: t, width: 1, columns: b, range)
         if !resetSteps.isEmpty { part.resetSteps = Self.slice(resetSteps, rows: t, width: 1, columns: b, range) }
+        if !recurrentState.isEmpty {
+            part.recurrentState = Self.slice(recurrentState, rows: 2, width: recurrentState.count / (2 * b),
+                                             columns: b, range)
+        }
         part.truncatedIndices = []
         part.truncatedObservations = []
         for (k, index) in truncatedIndices.enumerated() where range.contains(index % b) {

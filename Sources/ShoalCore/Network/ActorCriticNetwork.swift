@@ -1,7 +1,7 @@
-/// An actor-critic: a shared torso (an MLP, or a convolutional torso over image observations), a policy head and a
-/// value head, over one flat parameter vector.
+/// An actor-critic: a shared torso (an MLP, or a convolutional torso over image observations), an optional LSTM core,
+/// a policy head and a value head, over one flat parameter vector.
 ///
-/// `forward` runs a batch of N observations [N, O] and keeps the activations it needs for `backward`, which
+/// `forward` runs a batch of N observations [N, O] (for a recurrent network, B sequences of T steps) and keeps the activations it needs for `backward`, which
 /// accumulates the gradient of a loss given its derivatives with respect to the outputs. Not thread-safe: each
 /// thread or process owns its network.
 public final class ActorCriticNetwork {
@@ -10,7 +10,10 @@ public final class ActorCriticNetwork {
     /// The parameters, laid out as `layout` describes.
     public var parameters: [Float]
     public var backend: GemmBackend {
-        didSet { convolutional?.backend = backend }
+        didSet {
+            convolutional?.backend = backend
+            core?.backend = backend
+        }
     }
 
     /// Distribution parameters of the last forward pass, [N, P] (`spec.head.distributionParameterCount`).
@@ -24,6 +27,8 @@ public final class ActorCriticNetwork {
     private var activations: [[Float]]
     /// The convolutional torso, which reads activations[0], when the spec has one (the MLP torso is then empty).
     private let convolutional: ConvolutionalTorso?
+    /// The LSTM core between the torso and the heads, when the spec has one.
+    private let core: LSTMCore?
     private var headOutputs: [Float] = []
     private var gradientScratch: ([Float], [Float]) = ([], [])
 
@@ -44,10 +49,37 @@ public final class ActorCriticNetwork {
         self.backend = backend
         self.activations = Array(repeating: [], count: spec.hiddenSizes.count + 1)
         self.convolutional = spec.convolutionalTorso?.make(backend: backend)
+        self.core = spec.lstmSize.map { LSTMCore(inputSize: layout.torsoOutputSize, hiddenSize: $0, backend: backend) }
     }
 
-    /// Runs `count` observations ([count, O], row-major) through the network, filling `policyOutputs` and `values`.
+    /// Runs `count` observations ([count, O], row-major) through a feed-forward network, filling `policyOutputs` and
+    /// `values`.
     public func forward(_ observations: UnsafeBufferPointer<Float>, count: Int) {
+        precondition(core == nil, "a recurrent network runs sequences: forward(_:timeSteps:batch:initialState:...)")
+        run(observations, timeSteps: count, batch: 1)
+    }
+
+    /// Runs T×B observations ([T, B, O], time-major) as B sequences of T steps, the core (if any) starting from
+    /// `initialState` ([2, B, H], hidden states then cells, or empty for zeros) and zeroing a sequence's state before
+    /// each step where `episodeStarts` ([T, B], or empty for none) says an episode began. A feed-forward network
+    /// ignores both. Fills `policyOutputs` and `values` ([T, B, …]) and, for a recurrent network, `finalState`.
+    public func forward(_ observations: UnsafeBufferPointer<Float>, timeSteps: Int, batch: Int,
+                        initialState: [Float] = [], episodeStarts: [Bool] = []) {
+        run(observations, timeSteps: timeSteps, batch: batch, initialState: initialState, episodeStarts: episodeStarts)
+    }
+
+    /// Floats in a recurrent state of `batch` sequences: 2·B·H (0 for a feed-forward network).
+    public func stateSize(batch: Int) -> Int { 2 * batch * (spec.lstmSize ?? 0) }
+
+    /// The core's state after the last step of the last forward pass, [2, B, H]; empty for a feed-forward network.
+    public var finalState: [Float] { core.map { $0.finalHidden + $0.finalCell } ?? [] }
+
+    /// The core's state after each step `t·B + b` of `indices` in the last forward pass, [2, K, H].
+    public func states(after indices: [Int]) -> [Float] { core?.states(after: indices) ?? [] }
+
+    private func run(_ observations: UnsafeBufferPointer<Float>, timeSteps: Int, batch: Int,
+                     initialState: [Float] = [], episodeStarts: [Bool] = []) {
+        let count = timeSteps * batch
         precondition(observations.count >= count * spec.observationSize, "observation buffer too small")
         batchSize = count
         activations[0].replaceSubrange(0..., with: observations.prefix(count * spec.observationSize))
@@ -62,7 +94,16 @@ public final class ActorCriticNetwork {
                 applyActivation(&activations[l + 1])
             }
             convolutional?.forward(activations[0], batch: count, parameters: params.baseAddress!)
-            let features = convolutional?.features ?? activations[layout.torso.count]
+            if let core, let offset = layout.coreOffset {
+                let h = core.hiddenSize
+                let state = initialState.isEmpty ? [Float](repeating: 0, count: 2 * batch * h) : initialState
+                precondition(state.count == 2 * batch * h, "initial state does not fit \(batch) sequences")
+                core.forward(torsoFeatures, timeSteps: timeSteps, batch: batch,
+                             hidden: Array(state[0..<(batch * h)]), cell: Array(state[(batch * h)...]),
+                             resets: episodeStarts.isEmpty ? [Bool](repeating: false, count: count) : episodeStarts,
+                             parameters: params.baseAddress! + offset)
+            }
+            let features = core?.outputs ?? torsoFeatures
             let head = layout.policy
             resize(&headOutputs, to: count * head.outputs)
             dense(head, params, input: features, output: &headOutputs, rows: count)
@@ -72,7 +113,10 @@ public final class ActorCriticNetwork {
         }
     }
 
-    /// Convenience overload of `forward` for an array of whole observations.
+    /// What the torso made of the last forward pass's observations.
+    private var torsoFeatures: [Float] { convolutional?.features ?? activations[layout.torso.count] }
+
+    /// Convenience overload of `forward` for an array of whole observations of a feed-forward network.
     public func forward(_ observations: [Float]) {
         observations.withUnsafeBufferPointer { forward($0, count: $0.count / spec.observationSize) }
     }
@@ -99,12 +143,18 @@ public final class ActorCriticNetwork {
 
         resize(&featureGradient, to: rows * layout.featureSize)
         parameters.withUnsafeBufferPointer { params in
-            let features = convolutional?.features ?? activations[layout.torso.count]
+            let features = core?.outputs ?? torsoFeatures
             denseBackward(head, params, input: features, outputGradient: headGradient, rows: rows,
                           inputGradient: &featureGradient, accumulateInput: false, gradient: &gradient)
             denseBackward(layout.value, params, input: features, outputGradient: valueGradient, rows: rows,
                           inputGradient: &featureGradient, accumulateInput: true, gradient: &gradient)
             var upstream = featureGradient
+            if let core, let offset = layout.coreOffset {
+                upstream = gradient.withUnsafeMutableBufferPointer {
+                    core.backward(outputGradient: featureGradient, parameters: params.baseAddress! + offset,
+                                  parameterGradient: $0.baseAddress! + offset)
+                }
+            }
             for l in stride(from: layout.torso.count - 1, through: 0, by: -1) {
                 let layer = layout.torso[l]
                 multiplyByActivationDerivative(&upstream, output: activations[l + 1])

@@ -2,7 +2,7 @@
 ///
 /// Torso weights are Gaussian with standard deviation gain/√fan_in (gain √2 for ReLU, 5/3 for tanh, as in PyTorch's
 /// `calculate_gain`; convolutional torsos are ReLU throughout); the policy head starts 100× smaller so the first
-/// policy is close to uniform, which IMPALA-style agents rely on for early exploration; the value head uses gain 1;
+/// policy is close to uniform (an LSTM core as `LSTMCore.initialize` says), which IMPALA-style agents rely on for early exploration; the value head uses gain 1;
 /// biases and log standard deviations start at 0.
 enum NetworkInitializer {
     static func parameters(for spec: NetworkSpec, layout: ParameterLayout, generator: inout SeededGenerator) -> [Float] {
@@ -14,6 +14,10 @@ enum NetworkInitializer {
         }
         spec.convolutionalTorso?.make().initialize(&parameters, gain: Float(2).squareRoot(), generator: &generator)
         for layer in layout.torso { fill(layer, gain: torsoGain) }
+        if let lstmSize = spec.lstmSize, let offset = layout.coreOffset {
+            LSTMCore(inputSize: layout.torsoOutputSize, hiddenSize: lstmSize)
+                .initialize(&parameters, at: offset, generator: &generator)
+        }
         fill(layout.policy, gain: 0.01)
         fill(layout.value, gain: 1)
         if let offset = layout.observationStatisticsOffset {

@@ -6,6 +6,8 @@ public struct NetworkSpec: Sendable, Equatable, Hashable, Codable {
     public var hiddenSizes: [Int]
     /// A convolutional torso over [height, width, channels] observations in place of the MLP; nil for the MLP.
     public var convolutionalTorso: ConvolutionalTorsoSpec?
+    /// Hidden size of an LSTM core between the torso and the heads, nil for none (a feed-forward network).
+    public var lstmSize: Int?
     /// Nonlinearity after each hidden layer.
     public var activation: Activation
     /// What the policy head outputs.
@@ -17,7 +19,7 @@ public struct NetworkSpec: Sendable, Equatable, Hashable, Codable {
 
     public init(observationSize: Int, hiddenSizes: [Int], activation: Activation, head: PolicyHead,
                 normalizeObservations: Bool = false, returnNormalization: ReturnNormalization = .none,
-                convolutionalTorso: ConvolutionalTorsoSpec? = nil) {
+                convolutionalTorso: ConvolutionalTorsoSpec? = nil, lstmSize: Int? = nil) {
         self.observationSize = observationSize
         self.hiddenSizes = hiddenSizes
         self.activation = activation
@@ -25,7 +27,11 @@ public struct NetworkSpec: Sendable, Equatable, Hashable, Codable {
         self.normalizeObservations = normalizeObservations
         self.returnNormalization = returnNormalization
         self.convolutionalTorso = convolutionalTorso
+        self.lstmSize = lstmSize
     }
+
+    /// Whether the network carries a recurrent state from step to step.
+    public var isRecurrent: Bool { lstmSize != nil }
 }
 
 /// A named convolutional torso and the shape of the NHWC observations it reads.

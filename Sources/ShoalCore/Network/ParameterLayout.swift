@@ -1,8 +1,8 @@
 /// Where each layer's weights live in the network's one flat parameter vector.
 ///
 /// Dense layers are stored as weights [inputs, outputs] (row-major) followed by biases [outputs]. The order is
-/// the convolutional torso's parameters (if any, see `ConvolutionalTorso`), the MLP torso's layers, policy head, value
-/// head, then (Gaussian heads only) the log standard deviations, then (with
+/// the convolutional torso's parameters (if any, see `ConvolutionalTorso`), the MLP torso's layers, the LSTM core (if
+/// any, see `LSTMCore`), policy head, value head, then (Gaussian heads only) the log standard deviations, then (with
 /// normalised observations) the observations' running mean [O], variance [O] and count [1], then (with normalised
 /// returns) the returns' running mean, second moment and update count; no gradient reaches the statistics, which the
 /// learner updates from the data (`ObservationStatistics`, `ReturnStatistics`).
@@ -19,6 +19,10 @@ public struct ParameterLayout: Sendable, Equatable {
     public let torso: [Dense]
     /// Parameters of the convolutional torso, first in the vector (0 for the MLP).
     public let convolutionalTorsoCount: Int
+    /// Offset of the LSTM core's parameters, nil without a core.
+    public let coreOffset: Int?
+    /// Width of the torso's output: the core's input, or the heads' without a core.
+    public let torsoOutputSize: Int
     public let policy: Dense
     public let value: Dense
     /// Offset of the Gaussian head's log standard deviations, nil for categorical heads.
@@ -47,6 +51,14 @@ public struct ParameterLayout: Sendable, Equatable {
             width = hidden
         }
         self.torso = torso
+        torsoOutputSize = width
+        if let lstmSize = spec.lstmSize {
+            coreOffset = offset
+            offset += LSTMCore.parameterCount(inputSize: width, hiddenSize: lstmSize)
+            width = lstmSize
+        } else {
+            coreOffset = nil
+        }
         switch spec.head {
         case .categorical(let actions):
             policy = dense(width, actions)
@@ -65,6 +77,6 @@ public struct ParameterLayout: Sendable, Equatable {
         count = offset
     }
 
-    /// Width of the last torso layer (the observation size when there is no hidden layer).
-    public var featureSize: Int { torso.last?.outputs ?? policy.inputs }
+    /// Width of what the heads read: the core's output, else the torso's.
+    public var featureSize: Int { policy.inputs }
 }

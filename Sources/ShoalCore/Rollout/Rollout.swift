@@ -45,6 +45,9 @@ public struct EpisodeStats: Sendable, Equatable, Codable {
 /// - `resetSteps`: [T, B] or empty when there are none: steps of environments that autoreset on the next step
 ///   (an environment server's NEXT_STEP mode), whose action was ignored and whose reward is 0. Learning leaves them
 ///   out; `observations[t]` of a reset step is the last observation of the episode that ended at t − 1.
+/// - `recurrentState`: [2, B, H], or empty for a feed-forward policy: the acting policy's recurrent state (hidden
+///   states, then cells) before step 0, already zeroed for environments whose episode begins there. The learner
+///   unrolls its core from it.
 public struct Rollout: Sendable, Equatable {
     public var origin: RolloutOrigin
     /// Version of the weights that chose every action in this unroll.
@@ -65,6 +68,7 @@ public struct Rollout: Sendable, Equatable {
     /// Episodes that finished during this unroll.
     public var episodes: [EpisodeStats]
     public var resetSteps: [Bool]
+    public var recurrentState: [Float]
     /// Every seq of this incarnation below this one was acknowledged to the actor (so it forgot them); a learner
     /// restarted from a checkpoint counts those it has no record of as lost in its predecessor's crash.
     public var acknowledgedBelow: UInt64
@@ -74,7 +78,8 @@ public struct Rollout: Sendable, Equatable {
         observationShape: [Int], actionSize: Int, distributionParameterCount: Int,
         observations: [Float], actions: [Float], rewards: [Float], terminated: [Bool], truncated: [Bool],
         behaviourLogits: [Float], truncatedIndices: [Int32] = [], truncatedObservations: [Float] = [],
-        episodes: [EpisodeStats] = [], resetSteps: [Bool] = [], acknowledgedBelow: UInt64 = 0
+        episodes: [EpisodeStats] = [], resetSteps: [Bool] = [], recurrentState: [Float] = [],
+        acknowledgedBelow: UInt64 = 0
     ) {
         self.origin = origin
         self.policyVersion = policyVersion
@@ -93,9 +98,27 @@ public struct Rollout: Sendable, Equatable {
         self.truncatedObservations = truncatedObservations
         self.episodes = episodes
         self.resetSteps = resetSteps
+        self.recurrentState = recurrentState
         self.acknowledgedBelow = acknowledgedBelow
     }
 
     /// Floats in one observation.
     public var observationSize: Int { observationShape.reduce(1, *) }
+
+    /// Whether the environment of column b began an episode at step t (it ended one, or took a reset step, at t − 1):
+    /// where a recurrent policy's state is zeroed. [T + 1, B]; step 0's are already in `recurrentState`.
+    public var episodeStarts: [Bool] {
+        Self.episodeStarts(terminated: terminated, truncated: truncated, resetSteps: resetSteps,
+                           timeSteps: unrollLength, batchSize: batchSize)
+    }
+
+    static func episodeStarts(terminated: [Bool], truncated: [Bool], resetSteps: [Bool], timeSteps: Int,
+                              batchSize: Int) -> [Bool] {
+        var starts = [Bool](repeating: false, count: (timeSteps + 1) * batchSize)
+        for index in 0..<(timeSteps * batchSize) {
+            starts[index + batchSize] = terminated[index] || truncated[index]
+                || (!resetSteps.isEmpty && resetSteps[index])
+        }
+        return starts
+    }
 }

@@ -36,6 +36,10 @@ struct UnrollBuffers {
     var truncatedIndices: [Int32] = []
     var truncatedObservations: [Float] = []
     var episodes: [EpisodeStats] = []
+    /// [B]: lanes whose next step begins an episode, where a recurrent policy's state is zeroed.
+    private var episodeStarting: [Bool]
+    /// The policy's recurrent state before step 0 ([2, B, H], empty for a feed-forward policy).
+    private var recurrentState: [Float] = []
 
     init(unrollLength: Int, batchSize: Int, observationSize: Int, distribution: ActionDistribution) {
         (self.unrollLength, self.batchSize, self.observationSize) = (unrollLength, batchSize, observationSize)
@@ -48,6 +52,7 @@ struct UnrollBuffers {
         truncated = [Bool](repeating: false, count: steps)
         behaviourLogits = [Float](repeating: 0, count: steps * parameterCount)
         resetSteps = [Bool](repeating: false, count: steps)
+        episodeStarting = [Bool](repeating: false, count: batchSize)
     }
 
     mutating func beginUnroll() {
@@ -63,10 +68,20 @@ struct UnrollBuffers {
         observations.replaceSubrange((row * width)..<((row + 1) * width), with: rowValues)
     }
 
+    /// Every lane begins a new episode with its next step (its environment was reset).
+    mutating func restartEpisodes() {
+        for lane in episodeStarting.indices { episodeStarting[lane] = true }
+    }
+
     /// Lets `policy` choose step `step`'s actions from that step's observations, recording its distribution
-    /// parameters as the behaviour policy's.
+    /// parameters as the behaviour policy's (and, before step 0, its recurrent state).
     mutating func act(step: Int, with policy: ActingPolicy) {
         let (b, o, a, p) = (batchSize, observationSize, actionSize, parameterCount)
+        if episodeStarting.contains(true) {
+            policy.beginEpisodes(where: episodeStarting)
+            for lane in episodeStarting.indices { episodeStarting[lane] = false }
+        }
+        if step == 0 { recurrentState = policy.recurrentState }
         observations.withUnsafeBufferPointer { observations in
             behaviourLogits.withUnsafeMutableBufferPointer { logits in
                 actions.withUnsafeMutableBufferPointer { actions in
@@ -95,6 +110,7 @@ struct UnrollBuffers {
             rewards[base + lane] = stepRewards[lane]
             terminated[base + lane] = stepTerminated[lane]
             truncated[base + lane] = stepTruncated[lane]
+            episodeStarting[lane] = stepTerminated[lane] || stepTruncated[lane] || resetSteps[base + lane]
         }
         if stepTruncated.contains(true) {
             let finals = results.finalObservations
@@ -114,6 +130,6 @@ struct UnrollBuffers {
             observations: observations, actions: actions, rewards: rewards, terminated: terminated,
             truncated: truncated, behaviourLogits: behaviourLogits, truncatedIndices: truncatedIndices,
             truncatedObservations: truncatedObservations, episodes: episodes,
-            resetSteps: resetSteps.contains(true) ? resetSteps : [])
+            resetSteps: resetSteps.contains(true) ? resetSteps : [], recurrentState: recurrentState)
     }
 }

@@ -18,7 +18,7 @@ public final class UnrollCollector {
         precondition(network.spec.observationSize == environments.observationSize, "network does not fit the environment")
         self.environments = environments
         self.unrollLength = unrollLength
-        self.policy = ActingPolicy(network: network, generator: generator)
+        self.policy = ActingPolicy(network: network, lanes: environments.batchSize, generator: generator)
         self.buffers = UnrollBuffers(
             unrollLength: unrollLength, batchSize: environments.batchSize,
             observationSize: environments.observationSize, distribution: policy.distribution)

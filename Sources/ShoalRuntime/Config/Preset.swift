@@ -25,6 +25,8 @@ public struct Preset: Sendable, Equatable {
         Preset(env: "Acrobot-v1", overrides: ["targetReturn=-75"]),
         Preset(env: "MountainCar-v0", overrides: ["targetReturn=-110"]),
         Preset(env: "Pendulum-v1", overrides: ["targetReturn=-200"]),
+        // Positions only: a policy needs memory to infer the velocities (an MLP stays near 44).
+        Preset(env: "StatelessCartPole-v1", overrides: ["core=lstm", "lstmSize=64", "targetReturn=475"]),
         // MinAtar's network; an entropy bonus, without which the policy settled near-deterministic (docs/benchmarks.md).
         Preset(env: "MinAtar/", overrides: ["torso=minatar", "entropyCost=0.01"],
                example: "gymnasium:MinAtar/Breakout-v1"),

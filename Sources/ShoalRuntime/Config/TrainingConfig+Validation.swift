@@ -25,6 +25,7 @@ extension TrainingConfig {
         try require(unrollLength > 0 && unrollLength <= 4_096, "unrollLength", unrollLength, "must be in 1...4096")
         try require(hiddenSizes.allSatisfy { $0 > 0 && $0 <= 65_536 }, "hiddenSizes", hiddenSizes,
                     "every width must be in 1...65536")
+        try require(lstmSize > 0 && lstmSize <= 4_096, "lstmSize", lstmSize, "must be in 1...4096")
         try require(rolloutsPerBatch > 0, "rolloutsPerBatch", rolloutsPerBatch, "must be positive")
         try require(learningRate > 0 && learningRate.isFinite, "learningRate", learningRate, "must be positive")
         if let finalLearningRate {

@@ -41,6 +41,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var torso = Torso.mlp
     /// Widths of the MLP torso's hidden layers.
     public var hiddenSizes = [64, 64]
+    /// A recurrent core between the torso and the heads: none, or lstm (lstmSize units), whose state each actor carries
+    /// from step to step and the learner unrolls through each unroll.
+    public var core = Core.none
+    /// Units of the LSTM core.
+    public var lstmSize = 128
     /// Hidden-layer nonlinearity: tanh or relu.
     public var activation = Activation.tanh
     /// Whether the network normalises observations by their running mean and variance (kept by the learner, sent
@@ -135,7 +140,6 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
-    /// The policy loss the learner minimises.
     /// The torsos by name.
     public enum Torso: String, Codable, Sendable, CaseIterable {
         case mlp
@@ -144,6 +148,13 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         case impalaResnet = "impala-resnet"
     }
 
+    /// The recurrent cores by name.
+    public enum Core: String, Codable, Sendable, CaseIterable {
+        case none
+        case lstm
+    }
+
+    /// The policy loss the learner minimises.
     public enum Algorithm: String, Codable, Sendable, CaseIterable {
         case impala
         case appo

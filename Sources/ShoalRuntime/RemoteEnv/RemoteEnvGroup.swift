@@ -132,6 +132,7 @@ final class RemoteEnvGroup {
             try validator!.validate(observations: batch)
             observations = batch.floats()
             resetPending = [Bool](repeating: false, count: numEnvs)
+            buffers.restartEpisodes()
             backoff = .milliseconds(200)
             beginUnroll()
             phase = .ready

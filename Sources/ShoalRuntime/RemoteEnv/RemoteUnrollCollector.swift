@@ -28,7 +28,8 @@ final class RemoteUnrollCollector {
             let connection = try EnvServerConnection(context: context, endpoint: endpoint,
                                                      routingID: "\(client)/server-\(index)", limits: limits,
                                                      curve: curve)
-            let policy = ActingPolicy(network: makeNetwork(), generator: generator.derived(stream: UInt64(2 * index)))
+            let policy = ActingPolicy(network: makeNetwork(), lanes: envsPerServer,
+                                      generator: generator.derived(stream: UInt64(2 * index)))
             groups.append(RemoteEnvGroup(
                 index: index, connection: connection, policy: policy, shape: shape, numEnvs: envsPerServer,
                 unrollLength: unrollLength, timeout: timeout, client: client,

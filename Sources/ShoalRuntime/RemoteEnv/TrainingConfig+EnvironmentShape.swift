@@ -35,7 +35,8 @@ extension TrainingConfig {
             observationSize: shape.observationSize, hiddenSizes: convolutional == nil ? hiddenSizes : [],
             activation: activation, head: PolicyHead(shape.actionSpace),
             normalizeObservations: normalizeObservations && !shape.observationsAreBytesOrFlags,
-            returnNormalization: returnNormalization, convolutionalTorso: convolutional)
+            returnNormalization: returnNormalization, convolutionalTorso: convolutional,
+            lstmSize: core == .lstm ? lstmSize : nil)
     }
 
     /// The convolutional torso over `shape`'s [height, width, channels] observations; nil for the MLP.

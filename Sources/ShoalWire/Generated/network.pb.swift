@@ -238,6 +238,10 @@ nonisolated struct Shoal_V1_NetworkSpec: Sendable {
   /// Clears the value of `convolutionalTorso`. Subsequent reads from it will return its default value.
   mutating func clearConvolutionalTorso() {self._convolutionalTorso = nil}
 
+  /// Hidden size of an LSTM core between the torso and the heads (gates as PyTorch's nn.LSTM, one bias); 0 for none.
+  /// Its parameters follow the torso's: input weights [I, 4H], recurrent weights [H, 4H], bias [4H].
+  var lstmSize: UInt32 = 0
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   nonisolated enum OneOf_Head: Equatable, Sendable {
@@ -374,7 +378,7 @@ nonisolated extension Shoal_V1_GaussianHead: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".NetworkSpec"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}observation_size\0\u{3}hidden_sizes\0\u{1}activation\0\u{1}categorical\0\u{1}gaussian\0\u{3}normalize_observations\0\u{3}return_normalization\0\u{3}convolutional_torso\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}observation_size\0\u{3}hidden_sizes\0\u{1}activation\0\u{1}categorical\0\u{1}gaussian\0\u{3}normalize_observations\0\u{3}return_normalization\0\u{3}convolutional_torso\0\u{3}lstm_size\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -414,6 +418,7 @@ nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf
       case 6: try { try decoder.decodeSingularBoolField(value: &self.normalizeObservations) }()
       case 7: try { try decoder.decodeSingularEnumField(value: &self.returnNormalization) }()
       case 8: try { try decoder.decodeSingularMessageField(value: &self._convolutionalTorso) }()
+      case 9: try { try decoder.decodeSingularUInt32Field(value: &self.lstmSize) }()
       default: break
       }
     }
@@ -453,6 +458,9 @@ nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf
     try { if let v = self._convolutionalTorso {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
     } }()
+    if self.lstmSize != 0 {
+      try visitor.visitSingularUInt32Field(value: self.lstmSize, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -464,6 +472,7 @@ nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.normalizeObservations != rhs.normalizeObservations {return false}
     if lhs.returnNormalization != rhs.returnNormalization {return false}
     if lhs._convolutionalTorso != rhs._convolutionalTorso {return false}
+    if lhs.lstmSize != rhs.lstmSize {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

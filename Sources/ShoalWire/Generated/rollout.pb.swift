@@ -191,6 +191,18 @@ nonisolated struct Shoal_V1_Rollout: @unchecked Sendable {
   /// Clears the value of `resetSteps`. Subsequent reads from it will return its default value.
   mutating func clearResetSteps() {_uniqueStorage()._resetSteps = nil}
 
+  /// float32 [2, B, H], or absent for a feed-forward policy: the acting policy's recurrent state before step 0 (hidden
+  /// states, then cells), already zeroed where an episode begins at step 0. The learner unrolls its core from it and
+  /// zeroes a column's state after every step that ends an episode or is a reset step.
+  var recurrentState: Shoal_V1_Tensor {
+    get {_storage._recurrentState ?? Shoal_V1_Tensor()}
+    set {_uniqueStorage()._recurrentState = newValue}
+  }
+  /// Returns true if `recurrentState` has been explicitly set.
+  var hasRecurrentState: Bool {_storage._recurrentState != nil}
+  /// Clears the value of `recurrentState`. Subsequent reads from it will return its default value.
+  mutating func clearRecurrentState() {_uniqueStorage()._recurrentState = nil}
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   init() {}
@@ -239,7 +251,7 @@ nonisolated extension Shoal_V1_EpisodeStats: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".Rollout"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{3}actor_id\0\u{1}incarnation\0\u{1}seq\0\u{3}policy_version\0\u{3}unroll_length\0\u{3}batch_size\0\u{1}observations\0\u{1}actions\0\u{1}rewards\0\u{1}terminated\0\u{1}truncated\0\u{3}behaviour_logits\0\u{3}truncated_indices\0\u{3}truncated_observations\0\u{1}episodes\0\u{3}acknowledged_below\0\u{3}reset_steps\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}run_id\0\u{3}actor_id\0\u{1}incarnation\0\u{1}seq\0\u{3}policy_version\0\u{3}unroll_length\0\u{3}batch_size\0\u{1}observations\0\u{1}actions\0\u{1}rewards\0\u{1}terminated\0\u{1}truncated\0\u{3}behaviour_logits\0\u{3}truncated_indices\0\u{3}truncated_observations\0\u{1}episodes\0\u{3}acknowledged_below\0\u{3}reset_steps\0\u{3}recurrent_state\0")
 
   fileprivate class _StorageClass {
     var _runID: String = String()
@@ -260,6 +272,7 @@ nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._Me
     var _episodes: [Shoal_V1_EpisodeStats] = []
     var _acknowledgedBelow: UInt64 = 0
     var _resetSteps: Shoal_V1_Tensor? = nil
+    var _recurrentState: Shoal_V1_Tensor? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -288,6 +301,7 @@ nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._Me
       _episodes = source._episodes
       _acknowledgedBelow = source._acknowledgedBelow
       _resetSteps = source._resetSteps
+      _recurrentState = source._recurrentState
     }
   }
 
@@ -324,6 +338,7 @@ nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._Me
         case 16: try { try decoder.decodeRepeatedMessageField(value: &_storage._episodes) }()
         case 17: try { try decoder.decodeSingularUInt64Field(value: &_storage._acknowledgedBelow) }()
         case 18: try { try decoder.decodeSingularMessageField(value: &_storage._resetSteps) }()
+        case 19: try { try decoder.decodeSingularMessageField(value: &_storage._recurrentState) }()
         default: break
         }
       }
@@ -390,6 +405,9 @@ nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._Me
       try { if let v = _storage._resetSteps {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 18)
       } }()
+      try { if let v = _storage._recurrentState {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 19)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -417,6 +435,7 @@ nonisolated extension Shoal_V1_Rollout: SwiftProtobuf.Message, SwiftProtobuf._Me
         if _storage._episodes != rhs_storage._episodes {return false}
         if _storage._acknowledgedBelow != rhs_storage._acknowledgedBelow {return false}
         if _storage._resetSteps != rhs_storage._resetSteps {return false}
+        if _storage._recurrentState != rhs_storage._recurrentState {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -30,6 +30,7 @@ extension NetworkSpec {
             proto.convolutionalTorso.width = UInt32(clamping: torso.width)
             proto.convolutionalTorso.channels = UInt32(clamping: torso.channels)
         }
+        proto.lstmSize = UInt32(clamping: lstmSize ?? 0)
         return proto
     }
 
@@ -64,7 +65,8 @@ extension NetworkSpec {
             convolutionalTorso: proto.hasConvolutionalTorso
                 ? try ConvolutionalTorsoSpec(proto: proto.convolutionalTorso, field: "\(field).convolutional_torso",
                                              observationSize: Int(proto.observationSize))
-                : nil)
+                : nil,
+            lstmSize: proto.lstmSize == 0 ? nil : Int(proto.lstmSize))
     }
 }
 

@@ -32,6 +32,10 @@ extension Rollout {
             truncatedObservations, shape: [truncatedIndices.count] + observationShape)
         proto.acknowledgedBelow = acknowledgedBelow
         if !resetSteps.isEmpty { proto.resetSteps = Shoal_V1_Tensor(flags: resetSteps, shape: [steps, batch]) }
+        if !recurrentState.isEmpty {
+            proto.recurrentState = Shoal_V1_Tensor(
+                recurrentState, shape: [2, batch, recurrentState.count / max(2 * batch, 1)])
+        }
         proto.episodes = episodes.map { episode in
             var stats = Shoal_V1_EpisodeStats()
             stats.episodeReturn = episode.episodeReturn
@@ -88,6 +92,13 @@ extension Rollout {
             resetSteps = flags
         }
 
+        var recurrentState: [Float] = []
+        if proto.hasRecurrentState {
+            let (values, shape) = try proto.recurrentState.values(Float.self, field: "recurrentState")
+            _ = try dimensions(of: shape, after: [2, batch], rank: 3, field: "recurrentState")
+            recurrentState = values
+        }
+
         self.init(
             origin: RolloutOrigin(
                 runID: proto.runID, actorID: proto.actorID, incarnation: proto.incarnation, seq: proto.seq),
@@ -97,7 +108,7 @@ extension Rollout {
             rewards: rewards, terminated: terminated, truncated: truncated, behaviourLogits: behaviourLogits,
             truncatedIndices: truncatedIndices, truncatedObservations: truncatedObservations,
             episodes: proto.episodes.map { EpisodeStats(episodeReturn: $0.episodeReturn, length: $0.length) },
-            resetSteps: resetSteps, acknowledgedBelow: proto.acknowledgedBelow)
+            resetSteps: resetSteps, recurrentState: recurrentState, acknowledgedBelow: proto.acknowledgedBelow)
     }
 
     /// Actions as float32 [T, B, A] (a discrete action is its index, exact in Float), with the action size A.

@@ -22,6 +22,7 @@ extension MessageValidator {
         try checkFinite(rollout.rewards, field: "rewards")
         try checkFinite(rollout.behaviourLogits, field: "behaviourLogits")
         try checkFinite(rollout.truncatedObservations, field: "truncatedObservations")
+        try checkFinite(rollout.recurrentState, field: "recurrentState")
         if case .categorical(let actionCount) = limits.network?.head {
             try checkActionIndices(rollout.actions, below: actionCount)
         }
@@ -54,6 +55,13 @@ extension MessageValidator {
                     + "\(rollout.distributionParameterCount) distribution parameters; network \(network) expects "
                     + "\(network.observationSize), \(network.head.actionSize) and "
                     + "\(network.head.distributionParameterCount)")
+        }
+        let stateSize = rollout.batchSize * 2 * (network.lstmSize ?? 0)
+        guard rollout.recurrentState.count == stateSize else {
+            throw WireError(
+                .architectureMismatch,
+                "rollout has a recurrent state of \(rollout.recurrentState.count) values; network \(network) expects "
+                    + "\(stateSize) (2 × \(rollout.batchSize) environments × LSTM size \(network.lstmSize ?? 0))")
         }
     }
 

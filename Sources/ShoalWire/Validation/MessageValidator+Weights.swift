@@ -43,6 +43,9 @@ extension MessageValidator {
         for width in network.hiddenSizes {
             try checkSize(width, limit: limits.maxLayerWidth, field: "network.hiddenSizes")
         }
+        if let lstmSize = network.lstmSize {
+            try checkSize(lstmSize, limit: limits.maxLayerWidth, field: "network.lstmSize")
+        }
         try checkSize(network.head.actionSize, limit: limits.maxActionSize, field: "network.head")
         try checkSize(
             network.head.distributionParameterCount, limit: limits.maxDistributionParameters, field: "network.head")

@@ -33,9 +33,41 @@ public final class LSTMCore {
         self.backend = backend
     }
 
-    public var parameterCount: Int { (inputSize + hiddenSize + 1) * 4 * hiddenSize }
+    public var parameterCount: Int { Self.parameterCount(inputSize: inputSize, hiddenSize: hiddenSize) }
+
+    public static func parameterCount(inputSize: Int, hiddenSize: Int) -> Int {
+        (inputSize + hiddenSize + 1) * 4 * hiddenSize
+    }
     private var recurrentOffset: Int { inputSize * 4 * hiddenSize }
     private var biasOffset: Int { (inputSize + hiddenSize) * 4 * hiddenSize }
+
+    /// Fills the core's slice of `parameters`, from `offset`: weights Gaussian with standard deviation 1/√fan-in, biases
+    /// 0 but the forget gate's, 1, so that the state is kept from the start (Jozefowicz et al., 2015).
+    public func initialize(_ parameters: inout [Float], at offset: Int, generator: inout SeededGenerator) {
+        let width = 4 * hiddenSize
+        for i in 0..<recurrentOffset {
+            parameters[offset + i] = generator.nextGaussian() / Float(inputSize).squareRoot()
+        }
+        for i in recurrentOffset..<biasOffset {
+            parameters[offset + i] = generator.nextGaussian() / Float(hiddenSize).squareRoot()
+        }
+        for j in 0..<width { parameters[offset + biasOffset + j] = (hiddenSize..<(2 * hiddenSize)).contains(j) ? 1 : 0 }
+    }
+
+    /// The state after step t of sequence b in the last forward pass, for each flat index t·B + b of `indices`:
+    /// [2, K, H], hidden states then cells.
+    public func states(after indices: [Int]) -> [Float] {
+        let h = hiddenSize
+        var states = [Float](repeating: 0, count: 2 * indices.count * h)
+        for (k, index) in indices.enumerated() {
+            let (t, b) = (index / batch, index % batch)
+            for j in 0..<h {
+                states[k * h + j] = outputs[index * h + j]
+                states[(indices.count + k) * h + j] = cells[t][b * h + j]
+            }
+        }
+        return states
+    }
 
     /// Runs `inputs` [T, B, I] from the state (`hidden`, `cell`) [B, H]; `resets` [T, B] zeroes a sequence's state
     /// before step t (its episode began there). Fills `outputs`, `finalHidden` and `finalCell`.

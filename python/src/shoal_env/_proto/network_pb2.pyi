@@ -41,12 +41,13 @@ class GaussianHead(_message.Message):
     def __init__(self, dimensions: _Optional[int] = ...) -> None: ...
 
 class NetworkSpec(_message.Message):
-    __slots__ = ["activation", "categorical", "convolutional_torso", "gaussian", "hidden_sizes", "normalize_observations", "observation_size", "return_normalization"]
+    __slots__ = ["activation", "categorical", "convolutional_torso", "gaussian", "hidden_sizes", "lstm_size", "normalize_observations", "observation_size", "return_normalization"]
     ACTIVATION_FIELD_NUMBER: _ClassVar[int]
     CATEGORICAL_FIELD_NUMBER: _ClassVar[int]
     CONVOLUTIONAL_TORSO_FIELD_NUMBER: _ClassVar[int]
     GAUSSIAN_FIELD_NUMBER: _ClassVar[int]
     HIDDEN_SIZES_FIELD_NUMBER: _ClassVar[int]
+    LSTM_SIZE_FIELD_NUMBER: _ClassVar[int]
     NORMALIZE_OBSERVATIONS_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_SIZE_FIELD_NUMBER: _ClassVar[int]
     RETURN_NORMALIZATION_FIELD_NUMBER: _ClassVar[int]
@@ -55,10 +56,11 @@ class NetworkSpec(_message.Message):
     convolutional_torso: ConvolutionalTorso
     gaussian: GaussianHead
     hidden_sizes: _containers.RepeatedScalarFieldContainer[int]
+    lstm_size: int
     normalize_observations: bool
     observation_size: int
     return_normalization: ReturnNormalization
-    def __init__(self, observation_size: _Optional[int] = ..., hidden_sizes: _Optional[_Iterable[int]] = ..., activation: _Optional[_Union[Activation, str]] = ..., categorical: _Optional[_Union[CategoricalHead, _Mapping]] = ..., gaussian: _Optional[_Union[GaussianHead, _Mapping]] = ..., normalize_observations: bool = ..., return_normalization: _Optional[_Union[ReturnNormalization, str]] = ..., convolutional_torso: _Optional[_Union[ConvolutionalTorso, _Mapping]] = ...) -> None: ...
+    def __init__(self, observation_size: _Optional[int] = ..., hidden_sizes: _Optional[_Iterable[int]] = ..., activation: _Optional[_Union[Activation, str]] = ..., categorical: _Optional[_Union[CategoricalHead, _Mapping]] = ..., gaussian: _Optional[_Union[GaussianHead, _Mapping]] = ..., normalize_observations: bool = ..., return_normalization: _Optional[_Union[ReturnNormalization, str]] = ..., convolutional_torso: _Optional[_Union[ConvolutionalTorso, _Mapping]] = ..., lstm_size: _Optional[int] = ...) -> None: ...
 
 class Activation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

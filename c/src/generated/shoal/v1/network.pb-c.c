@@ -340,7 +340,7 @@ const ProtobufCMessageDescriptor shoal__v1__gaussian_head__descriptor =
   (ProtobufCMessageInit) shoal__v1__gaussian_head__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor shoal__v1__network_spec__field_descriptors[8] =
+static const ProtobufCFieldDescriptor shoal__v1__network_spec__field_descriptors[9] =
 {
   {
     "observation_size",
@@ -438,6 +438,18 @@ static const ProtobufCFieldDescriptor shoal__v1__network_spec__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "lstm_size",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Shoal__V1__NetworkSpec, lstm_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned shoal__v1__network_spec__field_indices_by_name[] = {
   2,   /* field[2] = activation */
@@ -445,6 +457,7 @@ static const unsigned shoal__v1__network_spec__field_indices_by_name[] = {
   7,   /* field[7] = convolutional_torso */
   4,   /* field[4] = gaussian */
   1,   /* field[1] = hidden_sizes */
+  8,   /* field[8] = lstm_size */
   5,   /* field[5] = normalize_observations */
   0,   /* field[0] = observation_size */
   6,   /* field[6] = return_normalization */
@@ -452,7 +465,7 @@ static const unsigned shoal__v1__network_spec__field_indices_by_name[] = {
 static const ProtobufCIntRange shoal__v1__network_spec__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor shoal__v1__network_spec__descriptor =
 {
@@ -462,7 +475,7 @@ const ProtobufCMessageDescriptor shoal__v1__network_spec__descriptor =
   "Shoal__V1__NetworkSpec",
   "shoal.v1",
   sizeof(Shoal__V1__NetworkSpec),
-  8,
+  9,
   shoal__v1__network_spec__field_descriptors,
   shoal__v1__network_spec__field_indices_by_name,
   1,  shoal__v1__network_spec__number_ranges,

@@ -133,6 +133,11 @@ struct  Shoal__V1__NetworkSpec
    * Absent for the MLP torso.
    */
   Shoal__V1__ConvolutionalTorso *convolutional_torso;
+  /*
+   * Hidden size of an LSTM core between the torso and the heads (gates as PyTorch's nn.LSTM, one bias); 0 for none.
+   * Its parameters follow the torso's: input weights [I, 4H], recurrent weights [H, 4H], bias [4H].
+   */
+  uint32_t lstm_size;
   Shoal__V1__NetworkSpec__HeadCase head_case;
   union {
     Shoal__V1__CategoricalHead *categorical;
@@ -141,7 +146,7 @@ struct  Shoal__V1__NetworkSpec
 };
 #define SHOAL__V1__NETWORK_SPEC__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&shoal__v1__network_spec__descriptor) \
-    , 0, 0,NULL, SHOAL__V1__ACTIVATION__ACTIVATION_UNSPECIFIED, 0, SHOAL__V1__RETURN_NORMALIZATION__RETURN_NORMALIZATION_NONE, NULL, SHOAL__V1__NETWORK_SPEC__HEAD__NOT_SET, {0} }
+    , 0, 0,NULL, SHOAL__V1__ACTIVATION__ACTIVATION_UNSPECIFIED, 0, SHOAL__V1__RETURN_NORMALIZATION__RETURN_NORMALIZATION_NONE, NULL, 0, SHOAL__V1__NETWORK_SPEC__HEAD__NOT_SET, {0} }
 
 
 /* Shoal__V1__ConvolutionalTorso methods */

@@ -148,7 +148,7 @@ const ProtobufCMessageDescriptor shoal__v1__episode_stats__descriptor =
   (ProtobufCMessageInit) shoal__v1__episode_stats__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor shoal__v1__rollout__field_descriptors[18] =
+static const ProtobufCFieldDescriptor shoal__v1__rollout__field_descriptors[19] =
 {
   {
     "run_id",
@@ -366,6 +366,18 @@ static const ProtobufCFieldDescriptor shoal__v1__rollout__field_descriptors[18] 
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "recurrent_state",
+    19,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Shoal__V1__Rollout, recurrent_state),
+    &shoal__v1__tensor__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned shoal__v1__rollout__field_indices_by_name[] = {
   16,   /* field[16] = acknowledged_below */
@@ -377,6 +389,7 @@ static const unsigned shoal__v1__rollout__field_indices_by_name[] = {
   2,   /* field[2] = incarnation */
   7,   /* field[7] = observations */
   4,   /* field[4] = policy_version */
+  18,   /* field[18] = recurrent_state */
   17,   /* field[17] = reset_steps */
   9,   /* field[9] = rewards */
   0,   /* field[0] = run_id */
@@ -390,7 +403,7 @@ static const unsigned shoal__v1__rollout__field_indices_by_name[] = {
 static const ProtobufCIntRange shoal__v1__rollout__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 18 }
+  { 0, 19 }
 };
 const ProtobufCMessageDescriptor shoal__v1__rollout__descriptor =
 {
@@ -400,7 +413,7 @@ const ProtobufCMessageDescriptor shoal__v1__rollout__descriptor =
   "Shoal__V1__Rollout",
   "shoal.v1",
   sizeof(Shoal__V1__Rollout),
-  18,
+  19,
   shoal__v1__rollout__field_descriptors,
   shoal__v1__rollout__field_indices_by_name,
   1,  shoal__v1__rollout__number_ranges,

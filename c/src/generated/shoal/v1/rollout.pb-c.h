@@ -124,10 +124,16 @@ struct  Shoal__V1__Rollout
    * out. observations[t] of a reset step is the last observation of the episode that ended at t - 1.
    */
   Shoal__V1__Tensor *reset_steps;
+  /*
+   * float32 [2, B, H], or absent for a feed-forward policy: the acting policy's recurrent state before step 0 (hidden
+   * states, then cells), already zeroed where an episode begins at step 0. The learner unrolls its core from it and
+   * zeroes a column's state after every step that ends an episode or is a reset step.
+   */
+  Shoal__V1__Tensor *recurrent_state;
 };
 #define SHOAL__V1__ROLLOUT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&shoal__v1__rollout__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0,NULL, 0, NULL }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0,NULL, 0, NULL, NULL }
 
 
 /* Shoal__V1__EpisodeStats methods */
