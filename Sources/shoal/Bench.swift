@@ -30,6 +30,9 @@ struct Bench: ParsableCommand {
             }
         case .codec:
             print(try RolloutCodecBench.run())
+            for frames in [RolloutCodecBench.Observations.atariFrames, .atariFloats] {
+                print(try RolloutCodecBench.run(frames, unrollLength: 16, batchSize: 32, iterations: 20))
+            }
         case .zmq:
             print(try ZeroMQBench.run())
         }

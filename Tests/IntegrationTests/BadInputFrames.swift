@@ -109,7 +109,7 @@ enum GoodMessages {
             origin: RolloutOrigin(runID: runID, actorID: actorID, incarnation: 1, seq: seq),
             policyVersion: policyVersion, unrollLength: steps, batchSize: batch, observationShape: [observationSize],
             actionSize: 1, distributionParameterCount: parameters,
-            observations: gaussians((steps + 1) * batch * observationSize), actions: actions,
+            observations: .float32(gaussians((steps + 1) * batch * observationSize)), actions: actions,
             rewards: gaussians(steps * batch), terminated: Array(repeating: false, count: steps * batch),
             truncated: Array(repeating: false, count: steps * batch),
             behaviourLogits: gaussians(steps * batch * parameters))

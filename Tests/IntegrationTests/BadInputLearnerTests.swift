@@ -65,7 +65,9 @@ final class BadInputLearnerTests: XCTestCase {
         var nanReward = rollout(0)
         nanReward.rewards[3] = .nan
         var infiniteObservation = rollout(1)
-        infiniteObservation.observations[7] = .infinity
+        var values = infiniteObservation.observations.floats!
+        values[7] = .infinity
+        infiniteObservation.observations = .float32(values)
         var widerNetwork = network
         widerNetwork.observationSize += 1
         var otherRun = rollout(4)

@@ -44,6 +44,20 @@ final class RemoteEnvironmentTests: XCTestCase {
         XCTAssertAccountingAddsUp(try live.status.accounting)
     }
 
+    /// Frames end to end: a served environment of uint8 images trains a convolutional policy, its observations kept
+    /// as bytes from the server to the network's first layer (which scales them to [0, 1]).
+    func testTrainsOnFramesKeptAsBytes() throws {
+        let live = try LiveRun(
+            "remote-pixels", ["--set", "env=python:shoal_pixel_envs:BrightSide", "--set", "torso=minatar",
+                              "--set", "envsPerServer=16", "--set", "pythonExecutable=\(python)", "--set", "actors=1",
+                              "--target-return", "9", "--max-seconds", "150"],
+            processes: 4, environment: PythonEnvironmentServers.environment)
+        XCTAssertEqual(live.train.wait(timeout: 170), 0, live.train.output.suffix(3_000).description)
+        XCTAssertTrue(try live.log(of: "learner").contains("StopReason.targetReached"), "the target was reached")
+        XCTAssertTrue(try live.log(of: "actor-0").contains("observations=uint8[8, 8, 1]"))
+        XCTAssertAccountingAddsUp(try live.status.accounting)
+    }
+
     /// A server SIGKILLed and another SIGSTOPped: each one's unfinished unroll is dropped under its own reason, the
     /// supervisor restarts them (the stopped one for its silence), the actor reconnects, and training never stops.
     func testKilledAndHungServersAreRestartedWhileTheOthersTrainOn() throws {

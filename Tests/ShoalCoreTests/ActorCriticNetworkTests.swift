@@ -151,6 +151,24 @@ final class ActorCriticNetworkTests: XCTestCase {
             + zip(network.values, valueWeights).reduce(0) { $0 + Double($1.0 * $1.1) }
     }
 
+    /// Bytes become floats in the first layer: uint8 pixels scaled to [0, 1], bool flags as 0 and 1.
+    func testByteObservationsBecomeFloatsInTheFirstLayer() {
+        var generator = SeededGenerator(seed: 15)
+        let floatSpec = NetworkSpec(observationSize: 6, hiddenSizes: [5], activation: .relu,
+                                    head: .categorical(actions: 2))
+        let floatNetwork = ActorCriticNetwork(spec: floatSpec, generator: &generator)
+        for (dtype, values) in [(ObservationDType.uint8, [UInt8](arrayLiteral: 0, 255, 17, 128, 3, 200, 1, 0, 9, 99, 254, 7)),
+                                (.bool, [1, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1, 0])] {
+            var spec = floatSpec
+            spec.observationDType = dtype
+            let network = ActorCriticNetwork(spec: spec, parameters: floatNetwork.parameters)
+            values.withUnsafeBufferPointer { network.forward(.bytes($0), timeSteps: 2, batch: 1) }
+            floatNetwork.forward(values.map { Float($0) * (dtype == .uint8 ? 1 / 255 : 1) })
+            XCTAssertEqual(network.policyOutputs, floatNetwork.policyOutputs, "\(dtype)")
+            XCTAssertEqual(network.values, floatNetwork.values, "\(dtype)")
+        }
+    }
+
     func testForwardIsBatchedRowByRow() {
         var generator = SeededGenerator(seed: 3)
         let spec = specs[0]

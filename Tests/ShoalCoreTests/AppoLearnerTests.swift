@@ -11,11 +11,23 @@ final class AppoLearnerTests: XCTestCase {
          SyntheticRollouts.make(spec: spec, unrollLength: 5, batchSize: 3, seq: 1, generator: &generator)]
     }
 
-    /// A batch's columns taken apart are the rollouts it was joined from, truncations included.
+    /// A batch's columns taken apart are the rollouts it was joined from, truncations included, and frames stay
+    /// bytes throughout.
     func testColumnsOfABatchAreTheRolloutsItJoined() {
-        var generator = SeededGenerator(seed: 4)
-        let parts = rollouts(&generator)
-        let whole = TrainingBatch(rollouts: parts)
+        for dtype in [ObservationDType.float32, .uint8] {
+            var generator = SeededGenerator(seed: 4)
+            var spec = spec
+            spec.observationDType = dtype
+            let parts = [2, 3].map {
+                SyntheticRollouts.make(spec: spec, unrollLength: 5, batchSize: $0, seq: 0, generator: &generator)
+            }
+            let whole = TrainingBatch(rollouts: parts)
+            XCTAssertEqual(whole.observations.isBytes, dtype.isBytes)
+            assertColumns(of: whole, are: parts)
+        }
+    }
+
+    private func assertColumns(of whole: TrainingBatch, are parts: [Rollout]) {
         for (part, range) in zip(parts, [0..<2, 2..<5]) {
             let alone = TrainingBatch(rollouts: [part])
             let taken = whole.columns(range)
@@ -39,7 +51,7 @@ final class AppoLearnerTests: XCTestCase {
         let onPolicy = rollouts(&generator).map { rollout in
             var rollout = rollout
             let rows = rollout.unrollLength * rollout.batchSize
-            network.forward(Array(rollout.observations.prefix(rows * spec.observationSize)))
+            network.forward(Array(rollout.observations.floats!.prefix(rows * spec.observationSize)))
             rollout.behaviourLogits = Array(network.policyOutputs.prefix(rows * 3))
             return rollout
         }

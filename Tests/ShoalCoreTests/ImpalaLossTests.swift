@@ -38,7 +38,7 @@ final class ImpalaLossTests: XCTestCase {
 
         let loss = { (parameters: [Float]) -> Double in
             let probe = ActorCriticNetwork(spec: spec, parameters: parameters)
-            probe.forward(batch.observations)
+            probe.forward(batch.observations.floats!)
             return Double(ImpalaLoss.lossAndGradient(
                 batch: batch, distribution: distribution, policyOutputs: probe.policyOutputs,
                 values: probe.values, targets: targets, settings: settings).terms.total)
@@ -108,9 +108,9 @@ extension ImpalaLossTests {
         _ network: ActorCriticNetwork, on batch: TrainingBatch, settings: LossSettings
     ) -> (targets: LossTargets, terms: LossTerms, policyGradient: [Float], valueGradient: [Float]) {
         let distribution = ActionDistribution(network.spec.head)
-        network.forward(batch.truncatedObservations)
+        network.forward(batch.truncatedObservations.floats!)
         let truncatedValues = network.values
-        network.forward(batch.observations)
+        network.forward(batch.observations.floats!)
         let targets = ImpalaLoss.targets(
             batch: batch, distribution: distribution, policyOutputs: network.policyOutputs,
             values: network.values, truncatedValues: truncatedValues, settings: settings)

@@ -62,7 +62,7 @@ final class ObservationStatisticsTests: XCTestCase {
         learner.update(TrainingBatch(rollouts: [rollout]))
         var expected = ActorCriticNetwork(spec: spec, generator: &generator).parameters
         ObservationStatistics.update(&expected, layout: network.layout,
-                                     observations: rollout.observations[0..<(4 * 3 * 3)], observationSize: 3)
+                                     observations: rollout.observations.floats![0..<(4 * 3 * 3)], observationSize: 3)
         XCTAssertEqual(Array(learner.network.parameters[offset...]), Array(expected[offset...]))
         XCTAssertEqual(learner.network.parameters[offset + 6], 12)
     }

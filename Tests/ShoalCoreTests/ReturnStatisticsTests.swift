@@ -60,7 +60,7 @@ final class ReturnStatisticsTests: XCTestCase {
         let network = ActorCriticNetwork(spec: spec, generator: &generator)
         var rollout = SyntheticRollouts.make(spec: spec, unrollLength: 6, batchSize: 4, seq: 0, generator: &generator)
         rollout.rewards = rollout.rewards.map { 40 + 10 * $0 }
-        let observations = rollout.observations
+        let observations = rollout.observations.floats!
         network.forward(observations)
         let before = network.values
         let learner = ImpalaLearner(network: network, settings: LearnerSettings(learningRate: .constant(0)))

@@ -28,7 +28,7 @@ final class RecurrentActingTests: XCTestCase {
             XCTAssertEqual(rollout.recurrentState.count, 2 * 3 * 8)
             if seq > 0 { XCTAssertTrue(rollout.recurrentState.contains { $0 != 0 }, "the state is carried") }
             episodesEnded += rollout.terminated.count { $0 }
-            rollout.observations.withUnsafeBufferPointer {
+            rollout.observations.withInput {
                 network.forward($0, timeSteps: 9, batch: 3, initialState: rollout.recurrentState,
                                 episodeStarts: rollout.episodeStarts)
             }
@@ -46,7 +46,7 @@ final class RecurrentActingTests: XCTestCase {
         let rollout = Rollout(
             origin: RolloutOrigin(runID: "r", actorID: 0, incarnation: 0, seq: 0), policyVersion: 0, unrollLength: 4,
             batchSize: 1, observationShape: [1], actionSize: 1, distributionParameterCount: 2,
-            observations: [Float](repeating: 0, count: 5), actions: [Float](repeating: 0, count: 4),
+            observations: .float32([Float](repeating: 0, count: 5)), actions: [Float](repeating: 0, count: 4),
             rewards: [Float](repeating: 0, count: 4), terminated: [true, false, false, false],
             truncated: [false, false, false, false], behaviourLogits: [Float](repeating: 0, count: 8),
             resetSteps: [false, true, false, false])

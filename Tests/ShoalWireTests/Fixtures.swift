@@ -10,6 +10,9 @@ enum Fixtures {
     static let pendulum = NetworkSpec(
         observationSize: 3, hiddenSizes: [32], activation: .relu, head: .gaussian(dimensions: 2),
         normalizeObservations: true, returnNormalization: .popart)
+    static let pixels = NetworkSpec(
+        observationSize: 12, hiddenSizes: [8], activation: .relu, head: .categorical(actions: 3),
+        observationDType: .uint8)
     static let recurrent = NetworkSpec(
         observationSize: 2, hiddenSizes: [16], activation: .tanh, head: .categorical(actions: 2), lstmSize: 8)
 
@@ -22,6 +25,13 @@ enum Fixtures {
         var random = SeededGenerator(seed: seed)
         let shape = observationShape ?? [network.observationSize]
         let observationSize = shape.reduce(1, *)
+        func observations(_ count: Int) -> ObservationData {
+            switch network.observationDType {
+            case .float32: return .float32(gaussians(count, &random))
+            case .uint8: return .uint8((0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) })
+            case .bool: return .uint8((0..<count).map { _ in UInt8(random.next() & 1) })
+            }
+        }
         let samples = steps * batch
         var actions: [Float] = []
         switch network.head {
@@ -39,11 +49,11 @@ enum Fixtures {
             origin: RolloutOrigin(runID: runID, actorID: 3, incarnation: 2, seq: 41),
             policyVersion: policyVersion, unrollLength: steps, batchSize: batch, observationShape: shape,
             actionSize: network.head.actionSize, distributionParameterCount: network.head.distributionParameterCount,
-            observations: gaussians((steps + 1) * batch * observationSize, &random), actions: actions,
+            observations: observations((steps + 1) * batch * observationSize), actions: actions,
             rewards: gaussians(samples, &random), terminated: terminated, truncated: truncated,
             behaviourLogits: gaussians(samples * network.head.distributionParameterCount, &random),
             truncatedIndices: truncatedIndices,
-            truncatedObservations: gaussians(truncatedIndices.count * observationSize, &random),
+            truncatedObservations: observations(truncatedIndices.count * observationSize),
             episodes: endings.filter { $0 }.enumerated().map {
                 EpisodeStats(episodeReturn: Float($0.offset) * 1.5 + 0.25, length: Int32($0.offset + 1))
             },
@@ -97,5 +107,14 @@ func wireError<T>(file: StaticString = #filePath, line: UInt = #line, _ body: ()
     } catch {
         XCTFail("threw \(error), not a WireError", file: file, line: line)
         return nil
+    }
+}
+
+extension ObservationData {
+    /// Edits the elements of float observations.
+    mutating func editFloats(_ edit: (inout [Float]) -> Void) {
+        var values = floats!
+        edit(&values)
+        self = .float32(values)
     }
 }

@@ -25,20 +25,20 @@ final class MessageValidatorTests: XCTestCase {
     }
 
     func testRefusesArraysThatDisagreeWithTheSizes() {
-        assertRefused(.shapeMismatch("observations")) { $0.observations.removeLast() }
+        assertRefused(.shapeMismatch("observations")) { $0.observations.editFloats { $0.removeLast() } }
         assertRefused(.shapeMismatch("actions")) { $0.actions.append(0) }
         assertRefused(.shapeMismatch("rewards")) { $0.rewards.removeLast() }
         assertRefused(.shapeMismatch("terminated")) { $0.terminated.append(false) }
         assertRefused(.shapeMismatch("behaviourLogits")) { $0.behaviourLogits.removeLast() }
-        assertRefused(.shapeMismatch("truncatedObservations")) { $0.truncatedObservations.removeLast() }
+        assertRefused(.shapeMismatch("truncatedObservations")) { $0.truncatedObservations.editFloats { $0.removeLast() } }
     }
 
     func testRefusesNaNAndInfinities() {
         for bad in [Float.nan, .infinity, -.infinity] {
-            assertRefused(.nonFinite("observations")) { $0.observations[17] = bad }
+            assertRefused(.nonFinite("observations")) { $0.observations.editFloats { $0[17] = bad } }
             assertRefused(.nonFinite("rewards")) { $0.rewards[0] = bad }
             assertRefused(.nonFinite("behaviourLogits")) { $0.behaviourLogits[$0.behaviourLogits.count - 1] = bad }
-            assertRefused(.nonFinite("truncatedObservations")) { $0.truncatedObservations[0] = bad }
+            assertRefused(.nonFinite("truncatedObservations")) { $0.truncatedObservations.editFloats { $0[0] = bad } }
             assertRefused(.nonFinite("episodes")) { $0.episodes[0].episodeReturn = bad }
             var weights = Fixtures.weights()
             weights.parameters[3] = bad
@@ -107,7 +107,7 @@ final class MessageValidatorTests: XCTestCase {
         var listed = rollout
         listed.truncatedIndices = (listed.truncatedIndices + [Int32(terminatedStep)]).sorted()
         let size = rollout.observationSize
-        listed.truncatedObservations += [Float](repeating: 0, count: size)
+        listed.truncatedObservations.editFloats { $0 += [Float](repeating: 0, count: size) }
         XCTAssertEqual(wireError { try validator.validate(listed) }?.reason, .inconsistent("truncatedIndices"))
     }
 
@@ -161,6 +161,28 @@ final class MessageValidatorTests: XCTestCase {
         stateful.recurrentState.removeLast()
         XCTAssertEqual(wireError { try unlimited.decode(stateful.encode()) }?.reason, .malformed,
                        "values that do not fill [2, B, H]")
+    }
+
+    /// Observations must be of the network's dtype: bytes for uint8 and bool (and flags 0 or 1), floats otherwise.
+    func testRefusesObservationsOfAnotherDType() {
+        let pixels = MessageValidator(limits: WireLimits(runID: Fixtures.runID, network: Fixtures.pixels))
+        XCTAssertNoThrow(try pixels.validate(Fixtures.rollout(network: Fixtures.pixels)))
+        var floats = Fixtures.pixels
+        floats.observationDType = .float32
+        XCTAssertEqual(wireError { try pixels.validate(Fixtures.rollout(network: floats)) }?.reason,
+                       .architectureMismatch)
+        XCTAssertEqual(wireError { try validator.validate(Fixtures.rollout(network: Fixtures.pixels)) }?.reason,
+                       .architectureMismatch)
+        var flags = Fixtures.pixels
+        flags.observationDType = .bool
+        let flagValidator = MessageValidator(limits: WireLimits(runID: Fixtures.runID, network: flags))
+        var rollout = Fixtures.rollout(network: flags)
+        XCTAssertNoThrow(try flagValidator.validate(rollout))
+        rollout.observations = .uint8([2] + rollout.observations.bytes!.dropFirst())
+        XCTAssertEqual(wireError { try flagValidator.validate(rollout) }?.reason, .outOfRange("observations"))
+        var mixed = Fixtures.rollout(network: Fixtures.pixels)
+        mixed.truncatedObservations = .float32([Float](repeating: 0, count: mixed.truncatedObservations.count))
+        XCTAssertEqual(wireError { try pixels.decode(mixed.encode()) }?.reason, .shapeMismatch("truncatedObservations"))
     }
 
     func testRefusesImplausibleNetworkDescriptions() {

@@ -134,4 +134,23 @@ final class RoundTripTests: XCTestCase {
         XCTAssertEqual(rollout.recurrentState.count, 2 * 3 * 8)
         XCTAssertEqual(try Rollout.decode(rollout.encode()), rollout)
     }
+
+    /// uint8 and bool observations travel as bytes, a quarter of their float32 size, and come back as bytes; the
+    /// network says which they are.
+    func testFramesTravelAsBytes() throws {
+        let frames = Fixtures.rollout(network: Fixtures.pixels)
+        let decoded = try Rollout.decode(frames.encode())
+        XCTAssertEqual(decoded, frames)
+        XCTAssertTrue(decoded.observations.isBytes && decoded.truncatedObservations.isBytes)
+        var asFloats = frames
+        asFloats.observations = .float32(frames.observations.bytes!.map { Float($0) })
+        asFloats.truncatedObservations = .float32([Float](repeating: 0, count: frames.truncatedObservations.count))
+        let saved = asFloats.encode().count - frames.encode().count
+        XCTAssertEqual(saved, 3 * (frames.observations.count + frames.truncatedObservations.count))
+        for dtype in ObservationDType.allCases {
+            var network = Fixtures.pixels
+            network.observationDType = dtype
+            XCTAssertEqual(try Weights.decode(Fixtures.weights(network: network).encode()).network, network)
+        }
+    }
 }

@@ -105,9 +105,11 @@ public final class ImpalaLearner {
             epochLosses.append(epochLoss)
         }
         // The rows acted on (not the bootstrap row, which the next unroll acts on) join the observation statistics.
-        let acted = batch.timeSteps * batch.batchSize * batch.observationSize
-        ObservationStatistics.update(&network.parameters, layout: network.layout,
-                                     observations: batch.observations[0..<acted], observationSize: batch.observationSize)
+        if let observations = batch.observations.floats {
+            let acted = batch.timeSteps * batch.batchSize * batch.observationSize
+            ObservationStatistics.update(&network.parameters, layout: network.layout,
+                                         observations: observations[0..<acted], observationSize: batch.observationSize)
+        }
 
         let lags = batch.policyVersions.map { version >= $0 ? version - $0 : 0 }
         version += 1
@@ -141,7 +143,7 @@ public final class ImpalaLearner {
 
     /// Runs the batch's T + 1 rows through the network, a recurrent one from the actors' states.
     private func forward(_ batch: TrainingBatch) {
-        batch.observations.withUnsafeBufferPointer {
+        batch.observations.withInput {
             network.forward($0, timeSteps: batch.timeSteps + 1, batch: batch.batchSize,
                             initialState: batch.recurrentState,
                             episodeStarts: network.spec.isRecurrent ? batch.episodeStarts : [])
@@ -169,7 +171,7 @@ public final class ImpalaLearner {
             forward(batch)
             states = network.states(after: batch.truncatedIndices)
         }
-        batch.truncatedObservations.withUnsafeBufferPointer {
+        batch.truncatedObservations.withInput {
             network.forward($0, timeSteps: 1, batch: batch.truncatedIndices.count, initialState: states)
         }
         return network.values

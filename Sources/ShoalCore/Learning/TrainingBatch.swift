@@ -1,6 +1,7 @@
 /// Several rollouts of equal unroll length joined along the batch axis into time-major tensors the learner uses.
 ///
-/// With T = `timeSteps` and B = `batchSize` (the sum of the rollouts' batch sizes): `observations` [T+1, B, O],
+/// With T = `timeSteps` and B = `batchSize` (the sum of the rollouts' batch sizes): `observations` [T+1, B, O] (floats
+/// or bytes, as the rollouts had them),
 /// `actions` [T, B, A], `rewards` / `terminated` / `truncated` [T, B], `behaviourLogits` [T, B, P];
 /// `truncatedIndices` [K] index into [T, B] and `truncatedObservations` is [K, O]; `resetSteps` [T, B], or empty when
 /// no rollout has reset steps; `recurrentState` [2, B, H], or empty for a feed-forward policy.
@@ -10,14 +11,14 @@ public struct TrainingBatch: Sendable {
     public let observationSize: Int
     public let actionSize: Int
     public let distributionParameterCount: Int
-    public private(set) var observations: [Float]
+    public private(set) var observations: ObservationData
     public private(set) var actions: [Float]
     public private(set) var rewards: [Float]
     public private(set) var terminated: [Bool]
     public private(set) var truncated: [Bool]
     public private(set) var behaviourLogits: [Float]
     public private(set) var truncatedIndices: [Int] = []
-    public private(set) var truncatedObservations: [Float] = []
+    public private(set) var truncatedObservations: ObservationData
     /// Steps left out of learning: autoreset steps of environments that reset on the next step (see `Rollout`).
     public private(set) var resetSteps: [Bool] = []
     /// The acting policy's recurrent state before step 0 of each column (see `Rollout.recurrentState`).
@@ -34,6 +35,7 @@ public struct TrainingBatch: Sendable {
         precondition(rollouts.allSatisfy {
             $0.unrollLength == t && $0.observationSize == o && $0.actionSize == a && $0.distributionParameterCount == p
                 && $0.recurrentState.count * first.batchSize == first.recurrentState.count * $0.batchSize
+                && $0.observations.isBytes == first.observations.isBytes
         }, "rollouts in one batch must agree on unroll length and sizes")
         let b = rollouts.reduce(0) { $0 + $1.batchSize }
         timeSteps = t
@@ -57,6 +59,7 @@ public struct TrainingBatch: Sendable {
             recurrentState = Self.join(rollouts.map { ($0.recurrentState, $0.batchSize) }, rows: 2,
                                        width: first.recurrentState.count / (2 * first.batchSize), columns: b)
         }
+        truncatedObservations = first.observations.emptied
         var column = 0
         for rollout in rollouts {
             for (k, index) in rollout.truncatedIndices.enumerated() {
@@ -102,13 +105,23 @@ public struct TrainingBatch: Sendable {
                                              columns: b, range)
         }
         part.truncatedIndices = []
-        part.truncatedObservations = []
+        part.truncatedObservations = observations.emptied
         for (k, index) in truncatedIndices.enumerated() where range.contains(index % b) {
             part.truncatedIndices.append(index / b * n + index % b - range.lowerBound)
             part.truncatedObservations.append(
                 contentsOf: truncatedObservations[(k * observationSize)..<((k + 1) * observationSize)])
         }
         return part
+    }
+
+    /// The columns `range` of a [rows, columns, width] tensor of observations, of their dtype.
+    static func slice(
+        _ values: ObservationData, rows: Int, width: Int, columns: Int, _ range: Range<Int>
+    ) -> ObservationData {
+        switch values {
+        case .float32(let floats): return .float32(slice(floats, rows: rows, width: width, columns: columns, range))
+        case .uint8(let bytes): return .uint8(slice(bytes, rows: rows, width: width, columns: columns, range))
+        }
     }
 
     /// The columns `range` of a [rows, columns, width] tensor.
@@ -122,6 +135,22 @@ public struct TrainingBatch: Sendable {
             part.append(contentsOf: values[start..<(start + range.count * width)])
         }
         return part
+    }
+
+    /// Interleaves per-rollout [rows, columns_i, width] tensors of observations, all of one dtype.
+    private static func join(
+        _ parts: [(ObservationData, Int)], rows: Int, width: Int, columns: Int
+    ) -> ObservationData {
+        if case .uint8 = parts[0].0 {
+            return .uint8(join(parts.map { part -> ([UInt8], Int) in
+                guard case .uint8(let bytes) = part.0 else { preconditionFailure("observations of different dtypes") }
+                return (bytes, part.1)
+            }, rows: rows, width: width, columns: columns))
+        }
+        return .float32(join(parts.map { part -> ([Float], Int) in
+            guard case .float32(let floats) = part.0 else { preconditionFailure("observations of different dtypes") }
+            return (floats, part.1)
+        }, rows: rows, width: width, columns: columns))
     }
 
     /// Interleaves per-rollout [rows, columns_i, width] tensors into one [rows, Σcolumns_i, width] tensor.

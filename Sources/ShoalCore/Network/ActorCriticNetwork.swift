@@ -56,16 +56,37 @@ public final class ActorCriticNetwork {
     /// `values`.
     public func forward(_ observations: UnsafeBufferPointer<Float>, count: Int) {
         precondition(core == nil, "a recurrent network runs sequences: forward(_:timeSteps:batch:initialState:...)")
-        run(observations, timeSteps: count, batch: 1)
+        forward(.floats(observations), timeSteps: count, batch: 1)
     }
 
-    /// Runs T×B observations ([T, B, O], time-major) as B sequences of T steps, the core (if any) starting from
+    /// `forward(_:timeSteps:batch:initialState:episodeStarts:)` of float observations.
+    public func forward(_ observations: UnsafeBufferPointer<Float>, timeSteps: Int, batch: Int,
+                        initialState: [Float] = [], episodeStarts: [Bool] = []) {
+        forward(.floats(observations), timeSteps: timeSteps, batch: batch, initialState: initialState,
+                episodeStarts: episodeStarts)
+    }
+
+    /// Runs T×B observations ([T, B, O], time-major; bytes are scaled into floats first) as B sequences of T steps, the core (if any) starting from
     /// `initialState` ([2, B, H], hidden states then cells, or empty for zeros) and zeroing a sequence's state before
     /// each step where `episodeStarts` ([T, B], or empty for none) says an episode began. A feed-forward network
     /// ignores both. Fills `policyOutputs` and `values` ([T, B, …]) and, for a recurrent network, `finalState`.
-    public func forward(_ observations: UnsafeBufferPointer<Float>, timeSteps: Int, batch: Int,
+    public func forward(_ observations: ObservationInput, timeSteps: Int, batch: Int,
                         initialState: [Float] = [], episodeStarts: [Bool] = []) {
-        run(observations, timeSteps: timeSteps, batch: batch, initialState: initialState, episodeStarts: episodeStarts)
+        let count = timeSteps * batch
+        precondition(observations.count >= count * spec.observationSize, "observation buffer too small")
+        batchSize = count
+        let size = count * spec.observationSize
+        switch observations {
+        case .floats(let values):
+            activations[0].replaceSubrange(0..., with: values.prefix(size))
+        case .bytes(let values):
+            resize(&activations[0], to: size)
+            let scale = spec.observationDType.scale
+            activations[0].withUnsafeMutableBufferPointer { input in
+                for i in 0..<size { input[i] = Float(values[i]) * scale }
+            }
+        }
+        run(timeSteps: timeSteps, batch: batch, initialState: initialState, episodeStarts: episodeStarts)
     }
 
     /// Floats in a recurrent state of `batch` sequences: 2·B·H (0 for a feed-forward network).
@@ -77,12 +98,9 @@ public final class ActorCriticNetwork {
     /// The core's state after each step `t·B + b` of `indices` in the last forward pass, [2, K, H].
     public func states(after indices: [Int]) -> [Float] { core?.states(after: indices) ?? [] }
 
-    private func run(_ observations: UnsafeBufferPointer<Float>, timeSteps: Int, batch: Int,
-                     initialState: [Float] = [], episodeStarts: [Bool] = []) {
+    /// The forward pass from the observations in activations[0].
+    private func run(timeSteps: Int, batch: Int, initialState: [Float], episodeStarts: [Bool]) {
         let count = timeSteps * batch
-        precondition(observations.count >= count * spec.observationSize, "observation buffer too small")
-        batchSize = count
-        activations[0].replaceSubrange(0..., with: observations.prefix(count * spec.observationSize))
         if let offset = layout.observationStatisticsOffset {
             ObservationStatistics.normalize(&activations[0], parameters: parameters, at: offset,
                                             observationSize: spec.observationSize)

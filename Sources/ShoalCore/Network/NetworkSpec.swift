@@ -1,7 +1,9 @@
 /// The architecture of an actor-critic network: enough to rebuild it and to refuse weights made for another one.
 public struct NetworkSpec: Sendable, Equatable, Hashable, Codable {
-    /// Number of floats in one observation (observations are flattened).
+    /// Number of elements in one observation (observations are flattened).
     public var observationSize: Int
+    /// What the observations' elements are, and so how the first layer turns them into floats.
+    public var observationDType: ObservationDType
     /// Widths of the hidden layers of the shared MLP torso (none with a convolutional torso).
     public var hiddenSizes: [Int]
     /// A convolutional torso over [height, width, channels] observations in place of the MLP; nil for the MLP.
@@ -19,8 +21,10 @@ public struct NetworkSpec: Sendable, Equatable, Hashable, Codable {
 
     public init(observationSize: Int, hiddenSizes: [Int], activation: Activation, head: PolicyHead,
                 normalizeObservations: Bool = false, returnNormalization: ReturnNormalization = .none,
-                convolutionalTorso: ConvolutionalTorsoSpec? = nil, lstmSize: Int? = nil) {
+                convolutionalTorso: ConvolutionalTorsoSpec? = nil, lstmSize: Int? = nil,
+                observationDType: ObservationDType = .float32) {
         self.observationSize = observationSize
+        self.observationDType = observationDType
         self.hiddenSizes = hiddenSizes
         self.activation = activation
         self.head = head

@@ -34,12 +34,13 @@ public struct EpisodeStats: Sendable, Equatable, Codable {
 ///
 /// All arrays are row-major and time-major. With T = `unrollLength`, B = `batchSize`,
 /// O = product of `observationShape`, A = action size, P = distribution parameter count:
-/// - `observations`: [T+1, B, O]; row T is the first row of the next unroll.
+/// - `observations`: [T+1, B, O], floats or bytes as the environment gave them; row T is the first row of the next
+///   unroll.
 /// - `actions`: [T, B, A]; a discrete action is stored as its index (exact in Float up to 2^24).
 /// - `rewards`, `terminated`, `truncated`: [T, B]. Termination ends the return; truncation (a time limit)
 ///   ends the episode but its return is bootstrapped from `truncatedObservations`.
 /// - `behaviourLogits`: [T, B, P], the acting policy's distribution parameters.
-/// - `truncatedObservations`: [K, O], the final observation of each step that was truncated but not terminated,
+/// - `truncatedObservations`: [K, O], of the same dtype as `observations`: the final observation of each step that was truncated but not terminated,
 ///   in the order of the indices `t * B + b` listed in `truncatedIndices` ([K], increasing). Needed because the
 ///   environment was reset, so `observations[t+1]` is the first observation of the next episode.
 /// - `resetSteps`: [T, B] or empty when there are none: steps of environments that autoreset on the next step
@@ -57,14 +58,14 @@ public struct Rollout: Sendable, Equatable {
     public var observationShape: [Int]
     public var actionSize: Int
     public var distributionParameterCount: Int
-    public var observations: [Float]
+    public var observations: ObservationData
     public var actions: [Float]
     public var rewards: [Float]
     public var terminated: [Bool]
     public var truncated: [Bool]
     public var behaviourLogits: [Float]
     public var truncatedIndices: [Int32]
-    public var truncatedObservations: [Float]
+    public var truncatedObservations: ObservationData
     /// Episodes that finished during this unroll.
     public var episodes: [EpisodeStats]
     public var resetSteps: [Bool]
@@ -76,8 +77,8 @@ public struct Rollout: Sendable, Equatable {
     public init(
         origin: RolloutOrigin, policyVersion: UInt64, unrollLength: Int, batchSize: Int,
         observationShape: [Int], actionSize: Int, distributionParameterCount: Int,
-        observations: [Float], actions: [Float], rewards: [Float], terminated: [Bool], truncated: [Bool],
-        behaviourLogits: [Float], truncatedIndices: [Int32] = [], truncatedObservations: [Float] = [],
+        observations: ObservationData, actions: [Float], rewards: [Float], terminated: [Bool], truncated: [Bool],
+        behaviourLogits: [Float], truncatedIndices: [Int32] = [], truncatedObservations: ObservationData? = nil,
         episodes: [EpisodeStats] = [], resetSteps: [Bool] = [], recurrentState: [Float] = [],
         acknowledgedBelow: UInt64 = 0
     ) {
@@ -95,14 +96,14 @@ public struct Rollout: Sendable, Equatable {
         self.truncated = truncated
         self.behaviourLogits = behaviourLogits
         self.truncatedIndices = truncatedIndices
-        self.truncatedObservations = truncatedObservations
+        self.truncatedObservations = truncatedObservations ?? observations.emptied
         self.episodes = episodes
         self.resetSteps = resetSteps
         self.recurrentState = recurrentState
         self.acknowledgedBelow = acknowledgedBelow
     }
 
-    /// Floats in one observation.
+    /// Elements in one observation.
     public var observationSize: Int { observationShape.reduce(1, *) }
 
     /// Whether the environment of column b began an episode at step t (it ended one, or took a reset step, at t − 1):

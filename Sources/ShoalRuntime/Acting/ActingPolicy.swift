@@ -45,7 +45,7 @@ final class ActingPolicy {
     /// Chooses actions for `count` lanes from their observations ([count, O]), writing each lane's distribution
     /// parameters ([count, P]) and action ([count, A]).
     func act(
-        observations: UnsafeBufferPointer<Float>, count: Int,
+        observations: ObservationInput, count: Int,
         parameters: UnsafeMutableBufferPointer<Float>, actions: UnsafeMutableBufferPointer<Float>
     ) {
         let (p, a) = (distribution.parameterCount, distribution.actionSize)

@@ -10,13 +10,17 @@ protocol LaneStepResults {
     var terminated: [Bool] { get }
     /// [B].
     var truncated: [Bool] { get }
-    /// [B, O]: the last observation of the episode each lane finished on this step; other rows are not read.
-    var finalObservations: [Float] { get }
+    /// The last observation of the episode `lane` finished on this step.
+    func finalObservation(lane: Int) -> ObservationData
     /// Episodes that finished on this step, in lane order.
     var finishedEpisodes: [EpisodeStats] { get }
 }
 
-extension VectorEnvironment: LaneStepResults {}
+extension VectorEnvironment: LaneStepResults {
+    func finalObservation(lane: Int) -> ObservationData {
+        .float32(Array(finalObservations[(lane * observationSize)..<((lane + 1) * observationSize)]))
+    }
+}
 
 /// Preallocated storage for one unroll in `Rollout`'s layout, reused from unroll to unroll.
 struct UnrollBuffers {
@@ -25,7 +29,7 @@ struct UnrollBuffers {
     let observationSize: Int
     let actionSize: Int
     let parameterCount: Int
-    var observations: [Float]
+    var observations: ObservationData
     var actions: [Float]
     var rewards: [Float]
     var terminated: [Bool]
@@ -34,18 +38,22 @@ struct UnrollBuffers {
     /// [T, B]: reset steps of environments that autoreset on the next step (see `Rollout.resetSteps`).
     var resetSteps: [Bool]
     var truncatedIndices: [Int32] = []
-    var truncatedObservations: [Float] = []
+    var truncatedObservations: ObservationData
     var episodes: [EpisodeStats] = []
     /// [B]: lanes whose next step begins an episode, where a recurrent policy's state is zeroed.
     private var episodeStarting: [Bool]
     /// The policy's recurrent state before step 0 ([2, B, H], empty for a feed-forward policy).
     private var recurrentState: [Float] = []
 
-    init(unrollLength: Int, batchSize: Int, observationSize: Int, distribution: ActionDistribution) {
-        (self.unrollLength, self.batchSize, self.observationSize) = (unrollLength, batchSize, observationSize)
-        (actionSize, parameterCount) = (distribution.actionSize, distribution.parameterCount)
+    /// Buffers for the unrolls of `batchSize` lanes that `policy` acts in, observations kept in its network's dtype.
+    init(unrollLength: Int, batchSize: Int, policy: ActingPolicy) {
+        let spec = policy.network.spec
+        (self.unrollLength, self.batchSize, observationSize) = (unrollLength, batchSize, spec.observationSize)
+        (actionSize, parameterCount) = (policy.distribution.actionSize, policy.distribution.parameterCount)
         let steps = unrollLength * batchSize
-        observations = [Float](repeating: 0, count: (unrollLength + 1) * batchSize * observationSize)
+        observations = .zeros(count: (unrollLength + 1) * batchSize * observationSize,
+                              bytes: spec.observationDType.isBytes)
+        truncatedObservations = observations.emptied
         actions = [Float](repeating: 0, count: steps * actionSize)
         rewards = [Float](repeating: 0, count: steps)
         terminated = [Bool](repeating: false, count: steps)
@@ -58,12 +66,12 @@ struct UnrollBuffers {
     mutating func beginUnroll() {
         for index in resetSteps.indices { resetSteps[index] = false }
         truncatedIndices.removeAll(keepingCapacity: true)
-        truncatedObservations.removeAll(keepingCapacity: true)
+        truncatedObservations = truncatedObservations.emptied
         episodes.removeAll(keepingCapacity: true)
     }
 
-    /// Copies [B, O] observations into row `row` of [T+1, B, O].
-    mutating func setObservations(row: Int, _ rowValues: [Float]) {
+    /// Copies [B, O] observations, of the buffers' dtype, into row `row` of [T+1, B, O].
+    mutating func setObservations(row: Int, _ rowValues: ObservationData) {
         let width = batchSize * observationSize
         observations.replaceSubrange((row * width)..<((row + 1) * width), with: rowValues)
     }
@@ -82,12 +90,11 @@ struct UnrollBuffers {
             for lane in episodeStarting.indices { episodeStarting[lane] = false }
         }
         if step == 0 { recurrentState = policy.recurrentState }
-        observations.withUnsafeBufferPointer { observations in
+        observations.withInput((step * b * o)..<((step + 1) * b * o)) { observations in
             behaviourLogits.withUnsafeMutableBufferPointer { logits in
                 actions.withUnsafeMutableBufferPointer { actions in
                     policy.act(
-                        observations: UnsafeBufferPointer(rebasing: observations[(step * b * o)..<((step + 1) * b * o)]),
-                        count: b,
+                        observations: observations, count: b,
                         parameters: UnsafeMutableBufferPointer(rebasing: logits[(step * b * p)..<((step + 1) * b * p)]),
                         actions: UnsafeMutableBufferPointer(rebasing: actions[(step * b * a)..<((step + 1) * b * a)]))
                 }
@@ -112,13 +119,9 @@ struct UnrollBuffers {
             truncated[base + lane] = stepTruncated[lane]
             episodeStarting[lane] = stepTerminated[lane] || stepTruncated[lane] || resetSteps[base + lane]
         }
-        if stepTruncated.contains(true) {
-            let finals = results.finalObservations
-            for lane in 0..<batchSize where stepTruncated[lane] && !stepTerminated[lane] {
-                truncatedIndices.append(Int32(base + lane))
-                truncatedObservations.append(
-                    contentsOf: finals[(lane * observationSize)..<((lane + 1) * observationSize)])
-            }
+        for lane in 0..<batchSize where stepTruncated[lane] && !stepTerminated[lane] {
+            truncatedIndices.append(Int32(base + lane))
+            truncatedObservations.append(contentsOf: results.finalObservation(lane: lane))
         }
         episodes.append(contentsOf: results.finishedEpisodes)
     }

@@ -19,9 +19,7 @@ public final class UnrollCollector {
         self.environments = environments
         self.unrollLength = unrollLength
         self.policy = ActingPolicy(network: network, lanes: environments.batchSize, generator: generator)
-        self.buffers = UnrollBuffers(
-            unrollLength: unrollLength, batchSize: environments.batchSize,
-            observationSize: environments.observationSize, distribution: policy.distribution)
+        self.buffers = UnrollBuffers(unrollLength: unrollLength, batchSize: environments.batchSize, policy: policy)
     }
 
     /// Version of the weights the next unroll will use.
@@ -35,12 +33,12 @@ public final class UnrollCollector {
     /// Runs `unrollLength` steps of every environment and returns them as one rollout from `origin`.
     public func collect(origin: RolloutOrigin) -> Rollout {
         buffers.beginUnroll()
-        buffers.setObservations(row: 0, environments.observations)
+        buffers.setObservations(row: 0, .float32(environments.observations))
         for t in 0..<unrollLength {
             buffers.act(step: t, with: policy)
             buffers.actions(step: t) { environments.step(actions: $0) }
             buffers.recordOutcome(step: t, of: environments)
-            buffers.setObservations(row: t + 1, environments.observations)
+            buffers.setObservations(row: t + 1, .float32(environments.observations))
         }
         return buffers.makeRollout(origin: origin, policyVersion: policyVersion,
                                    observationShape: environments.observationSpace.shape)

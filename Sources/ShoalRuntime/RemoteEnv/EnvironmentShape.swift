@@ -1,3 +1,4 @@
+import ShoalCore
 import ShoalEnvs
 import ShoalWire
 
@@ -6,17 +7,17 @@ import ShoalWire
 public struct EnvironmentShape: Sendable, Equatable {
     public var observationShape: [Int]
     public var actionSpace: ActionSpace
-    /// Whether observations are bytes or flags (uint8 frames, bool planes), already on a fixed scale, which
-    /// observation normalisation leaves alone.
-    public var observationsAreBytesOrFlags: Bool
+    /// float32 (any number type of the environment's), or uint8 frames and bool planes, which stay bytes up to the
+    /// network's first layer, already on a fixed scale that observation normalisation leaves alone.
+    public var observationDType: ObservationDType
 
-    public init(observationShape: [Int], actionSpace: ActionSpace, observationsAreBytesOrFlags: Bool = false) {
+    public init(observationShape: [Int], actionSpace: ActionSpace, observationDType: ObservationDType = .float32) {
         self.observationShape = observationShape
         self.actionSpace = actionSpace
-        self.observationsAreBytesOrFlags = observationsAreBytesOrFlags
+        self.observationDType = observationDType
     }
 
-    /// Floats in one observation.
+    /// Elements in one observation.
     public var observationSize: Int { observationShape.reduce(1, *) }
 
     /// A built-in environment's shape.
@@ -46,13 +47,20 @@ public struct EnvironmentShape: Sendable, Equatable {
             throw refuse("Shoal's policy heads take Discrete and Box actions (MultiDiscrete and Dict not yet)")
         }
         observationShape = spec.observation.shape
-        observationsAreBytesOrFlags = [.uint8, .bool].contains(spec.observation.dtype)
+        switch spec.observation.dtype {
+        case .uint8: observationDType = .uint8
+        case .bool: observationDType = .bool
+        default: observationDType = .float32
+        }
     }
 
     /// What differs between this shape and `other`, for an error message; nil when they are the same.
     public func difference(from other: EnvironmentShape) -> String? {
         if observationShape != other.observationShape {
             return "observations of shape \(other.observationShape), the run's have \(observationShape)"
+        }
+        if observationDType != other.observationDType {
+            return "\(other.observationDType.rawValue) observations, the run's are \(observationDType.rawValue)"
         }
         if actionSpace != other.actionSpace {
             return "action space \(other.actionSpace), the run's is \(actionSpace)"

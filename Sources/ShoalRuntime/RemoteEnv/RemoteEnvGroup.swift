@@ -46,7 +46,7 @@ final class RemoteEnvGroup {
     private var seeds: SeededGenerator
     private var validator: EnvReplyValidator?
     private var buffers: UnrollBuffers
-    private var observations: [Float]
+    private var observations: ObservationData
     /// Lanes whose next step is a reset step (servers that autoreset on the next step).
     private var resetPending: [Bool]
     private var backoff = Duration.milliseconds(200)
@@ -59,9 +59,8 @@ final class RemoteEnvGroup {
         self.seeds = seeds
         self.log = log
         self.log[metadataKey: "env_server"] = "\(connection.endpoint)"
-        buffers = UnrollBuffers(unrollLength: unrollLength, batchSize: numEnvs, observationSize: shape.observationSize,
-                                distribution: policy.distribution)
-        observations = [Float](repeating: 0, count: numEnvs * shape.observationSize)
+        buffers = UnrollBuffers(unrollLength: unrollLength, batchSize: numEnvs, policy: policy)
+        observations = .zeros(count: numEnvs * shape.observationSize, bytes: shape.observationDType.isBytes)
         resetPending = [Bool](repeating: false, count: numEnvs)
     }
 
@@ -130,7 +129,7 @@ final class RemoteEnvGroup {
             send(.reset(seeds: resetSeeds), then: .awaitingReset)
         case (.awaitingReset, .observations(let batch)):
             try validator!.validate(observations: batch)
-            observations = batch.floats()
+            observations = batch.observationData()
             resetPending = [Bool](repeating: false, count: numEnvs)
             buffers.restartEpisodes()
             backoff = .milliseconds(200)
@@ -141,7 +140,7 @@ final class RemoteEnvGroup {
             try recordResetSteps(transitions)
             buffers.recordOutcome(step: stepsTaken, of: RemoteStepResults(transitions,
                                                                          observationSize: shape.observationSize))
-            observations = transitions.observations.floats()
+            observations = transitions.observations.observationData()
             stepsTaken += 1
             buffers.setObservations(row: stepsTaken, observations)
             phase = .ready
@@ -177,6 +176,7 @@ final class RemoteEnvGroup {
         if validator == nil {
             log.info("environment server ready", metadata: [
                 "env": "\(spec.envName)", "envs": "\(spec.numEnvs)", "server": "\(spec.server)",
+                "observations": "\(spec.observation)",
                 "autoreset": "\(spec.autoresetMode.rawValue)"])
         }
         validator = EnvReplyValidator(spec: spec)

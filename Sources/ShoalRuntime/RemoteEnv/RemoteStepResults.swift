@@ -1,14 +1,17 @@
 import ShoalCore
 import ShoalWire
 
-/// An environment server's step reply in the form `UnrollBuffers` records: the final observations scattered to
-/// their lanes' rows, episode statistics in lane order.
+/// An environment server's step reply in the form `UnrollBuffers` records: the final observations in their dtype,
+/// episode statistics in lane order.
 struct RemoteStepResults: LaneStepResults {
     var rewards: [Float]
     var terminated: [Bool]
     var truncated: [Bool]
-    var finalObservations: [Float]
     var finishedEpisodes: [EpisodeStats]
+    /// [K, O]: the final observation of each lane in `ended`, in that order.
+    private var finalObservations: ObservationData
+    private var ended: [Int]
+    private let observationSize: Int
 
     /// `transitions` must have passed `EnvReplyValidator`.
     init(_ transitions: EnvTransitions, observationSize: Int) {
@@ -18,14 +21,13 @@ struct RemoteStepResults: LaneStepResults {
         finishedEpisodes = transitions.episodes.map {
             EpisodeStats(episodeReturn: Float($0.episodeReturn), length: Int32(clamping: $0.length))
         }
-        finalObservations = []
-        guard !transitions.ended.isEmpty else { return }
-        let finals = transitions.finalObservations.floats()
-        finalObservations = [Float](repeating: 0, count: rewards.count * observationSize)
-        for (row, lane) in transitions.ended.enumerated() {
-            finalObservations.replaceSubrange(
-                (lane * observationSize)..<((lane + 1) * observationSize),
-                with: finals[(row * observationSize)..<((row + 1) * observationSize)])
-        }
+        ended = transitions.ended
+        self.observationSize = observationSize
+        finalObservations = transitions.finalObservations.observationData()
+    }
+
+    func finalObservation(lane: Int) -> ObservationData {
+        let row = ended.firstIndex(of: lane)!
+        return finalObservations[(row * observationSize)..<((row + 1) * observationSize)]
     }
 }

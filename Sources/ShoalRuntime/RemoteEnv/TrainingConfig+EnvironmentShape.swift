@@ -34,9 +34,9 @@ extension TrainingConfig {
         return NetworkSpec(
             observationSize: shape.observationSize, hiddenSizes: convolutional == nil ? hiddenSizes : [],
             activation: activation, head: PolicyHead(shape.actionSpace),
-            normalizeObservations: normalizeObservations && !shape.observationsAreBytesOrFlags,
+            normalizeObservations: normalizeObservations && !shape.observationDType.isBytes,
             returnNormalization: returnNormalization, convolutionalTorso: convolutional,
-            lstmSize: core == .lstm ? lstmSize : nil)
+            lstmSize: core == .lstm ? lstmSize : nil, observationDType: shape.observationDType)
     }
 
     /// The convolutional torso over `shape`'s [height, width, channels] observations; nil for the MLP.

@@ -1,4 +1,5 @@
 import Foundation
+import ShoalCore
 
 extension ObservationBatch {
     /// Writes every element as a Float into `output` (`count * layout.count` of them), converting from the wire
@@ -25,6 +26,14 @@ extension ObservationBatch {
         [Float](unsafeUninitializedCapacity: count * layout.count) { buffer, initialized in
             writeFloats(into: buffer)
             initialized = buffer.count
+        }
+    }
+
+    /// The observations as Shoal keeps them: bytes for uint8 and bool, floats for every other dtype.
+    public func observationData() -> ObservationData {
+        switch layout.dtype {
+        case .uint8, .bool: return .uint8([UInt8](data))
+        default: return .float32(floats())
         }
     }
 

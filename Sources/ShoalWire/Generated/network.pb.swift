@@ -242,6 +242,11 @@ nonisolated struct Shoal_V1_NetworkSpec: Sendable {
   /// Its parameters follow the torso's: input weights [I, 4H], recurrent weights [H, 4H], bias [4H].
   var lstmSize: UInt32 = 0
 
+  /// What the observations' elements are: FLOAT32 (also what UNSPECIFIED, an older sender, means), UINT8 (pixels,
+  /// scaled to [0, 1] by the first layer) or BOOL (flags, read as 0 and 1). Rollouts carry uint8 and bool observations
+  /// as uint8 tensors.
+  var observationDtype: Shoal_V1_DType = .unspecified
+
   var unknownFields = SwiftProtobuf.UnknownStorage()
 
   nonisolated enum OneOf_Head: Equatable, Sendable {
@@ -378,7 +383,7 @@ nonisolated extension Shoal_V1_GaussianHead: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   static let protoMessageName: String = _protobuf_package + ".NetworkSpec"
-  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}observation_size\0\u{3}hidden_sizes\0\u{1}activation\0\u{1}categorical\0\u{1}gaussian\0\u{3}normalize_observations\0\u{3}return_normalization\0\u{3}convolutional_torso\0\u{3}lstm_size\0")
+  static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}observation_size\0\u{3}hidden_sizes\0\u{1}activation\0\u{1}categorical\0\u{1}gaussian\0\u{3}normalize_observations\0\u{3}return_normalization\0\u{3}convolutional_torso\0\u{3}lstm_size\0\u{3}observation_dtype\0")
 
   mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -419,6 +424,7 @@ nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf
       case 7: try { try decoder.decodeSingularEnumField(value: &self.returnNormalization) }()
       case 8: try { try decoder.decodeSingularMessageField(value: &self._convolutionalTorso) }()
       case 9: try { try decoder.decodeSingularUInt32Field(value: &self.lstmSize) }()
+      case 10: try { try decoder.decodeSingularEnumField(value: &self.observationDtype) }()
       default: break
       }
     }
@@ -461,6 +467,9 @@ nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf
     if self.lstmSize != 0 {
       try visitor.visitSingularUInt32Field(value: self.lstmSize, fieldNumber: 9)
     }
+    if self.observationDtype != .unspecified {
+      try visitor.visitSingularEnumField(value: self.observationDtype, fieldNumber: 10)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -473,6 +482,7 @@ nonisolated extension Shoal_V1_NetworkSpec: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.returnNormalization != rhs.returnNormalization {return false}
     if lhs._convolutionalTorso != rhs._convolutionalTorso {return false}
     if lhs.lstmSize != rhs.lstmSize {return false}
+    if lhs.observationDtype != rhs.observationDtype {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -31,6 +31,11 @@ extension NetworkSpec {
             proto.convolutionalTorso.channels = UInt32(clamping: torso.channels)
         }
         proto.lstmSize = UInt32(clamping: lstmSize ?? 0)
+        switch observationDType {
+        case .float32: proto.observationDtype = .float32
+        case .uint8: proto.observationDtype = .uint8
+        case .bool: proto.observationDtype = .bool
+        }
         return proto
     }
 
@@ -58,6 +63,15 @@ extension NetworkSpec {
             throw WireError(.outOfRange("\(field).return_normalization"),
                             "\(field) has unknown return normalisation \(value)")
         }
+        let observationDType: ObservationDType
+        switch proto.observationDtype {
+        case .unspecified, .float32: observationDType = .float32
+        case .uint8: observationDType = .uint8
+        case .bool: observationDType = .bool
+        default:
+            throw WireError(.outOfRange("\(field).observation_dtype"),
+                            "\(field) reads \(proto.observationDtype) observations; Shoal's are float32, uint8 or bool")
+        }
         self.init(
             observationSize: Int(proto.observationSize), hiddenSizes: proto.hiddenSizes.map { Int($0) },
             activation: activation, head: head, normalizeObservations: proto.normalizeObservations,
@@ -66,7 +80,7 @@ extension NetworkSpec {
                 ? try ConvolutionalTorsoSpec(proto: proto.convolutionalTorso, field: "\(field).convolutional_torso",
                                              observationSize: Int(proto.observationSize))
                 : nil,
-            lstmSize: proto.lstmSize == 0 ? nil : Int(proto.lstmSize))
+            lstmSize: proto.lstmSize == 0 ? nil : Int(proto.lstmSize), observationDType: observationDType)
     }
 }
 

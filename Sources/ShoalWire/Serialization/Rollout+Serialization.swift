@@ -49,7 +49,7 @@ extension Rollout {
         let steps = Int(proto.unrollLength)
         let batch = Int(proto.batchSize)
         let observationsTensor = try required(proto.observations, present: proto.hasObservations, field: "observations")
-        let (observations, observationsShape) = try observationsTensor.values(Float.self, field: "observations")
+        let (observations, observationsShape) = try observationsTensor.observations(field: "observations")
         let observationShape = try dimensions(of: observationsShape, after: [steps + 1, batch], field: "observations")
 
         let (actions, actionSize) = try Self.actions(
@@ -80,7 +80,11 @@ extension Rollout {
 
         let finalTensor = try required(
             proto.truncatedObservations, present: proto.hasTruncatedObservations, field: "truncatedObservations")
-        let (truncatedObservations, finalShape) = try finalTensor.values(Float.self, field: "truncatedObservations")
+        let (truncatedObservations, finalShape) = try finalTensor.observations(field: "truncatedObservations")
+        guard truncatedObservations.isBytes == observations.isBytes else {
+            throw WireError(.shapeMismatch("truncatedObservations"),
+                            "truncatedObservations are \(finalTensor.dtype), observations \(observationsTensor.dtype)")
+        }
         _ = try dimensions(
             of: finalShape, after: [truncatedIndices.count] + observationShape, rank: 1 + observationShape.count,
             field: "truncatedObservations")
@@ -118,5 +122,25 @@ extension Rollout {
         let (values, shape) = try tensor.values(Float.self, field: "actions")
         let actionDimensions = try dimensions(of: shape, after: [steps, batch], rank: 3, field: "actions")
         return (values, actionDimensions[0])
+    }
+}
+
+extension Shoal_V1_Tensor {
+    /// Observations as bytes or floats, as they were sent.
+    init(_ observations: ObservationData, shape: [Int]) {
+        switch observations {
+        case .float32(let values): self.init(values, shape: shape)
+        case .uint8(let values): self.init(values, shape: shape)
+        }
+    }
+
+    /// The observations a uint8 or float32 tensor holds, and its shape.
+    func observations(field: String) throws(WireError) -> (values: ObservationData, shape: [Int]) {
+        if dtype == .uint8 {
+            let (values, shape) = try values(UInt8.self, field: field)
+            return (.uint8(values), shape)
+        }
+        let (values, shape) = try values(Float.self, field: field)
+        return (.float32(values), shape)
     }
 }

@@ -63,13 +63,7 @@ extension Shoal_V1_Tensor {
     /// The flags and shape of a uint8 tensor whose every element must be 0 or 1.
     func flags(field: String) throws(WireError) -> (values: [Bool], shape: [Int]) {
         let (bytes, shape) = try values(UInt8.self, field: field)
-        let allZeroOrOne = bytes.withUnsafeBufferPointer { buffer in
-            // An OR over every byte has no early exit, so it vectorises; only bit 0 may ever be set.
-            var union: UInt8 = 0
-            for byte in buffer { union |= byte }
-            return union <= 1
-        }
-        guard allZeroOrOne else { throw WireError(.outOfRange(field), "\(field) holds a flag other than 0 or 1") }
+        guard allZeroOrOne(bytes) else { throw WireError(.outOfRange(field), "\(field) holds a flag other than 0 or 1") }
         // Bytes of 0 and 1 are exactly the memory of false and true, so a block copy converts them.
         let flags = [Bool](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
             bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: $0) }
@@ -93,6 +87,16 @@ extension Shoal_V1_Tensor {
             dimensions.append(size)
         }
         return dimensions
+    }
+}
+
+/// Whether every byte is 0 or 1.
+func allZeroOrOne(_ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBufferPointer { buffer in
+        // An OR over every byte has no early exit, so it vectorises; only bit 0 may ever be set.
+        var union: UInt8 = 0
+        for byte in buffer { union |= byte }
+        return union <= 1
     }
 }
 

@@ -17,11 +17,11 @@ extension MessageValidator {
             throw WireError(
                 .futureVersion, "rollout used policy v\(rollout.policyVersion), the newest known is \(newest)")
         }
-        try checkFinite(rollout.observations, field: "observations")
+        try checkObservations(rollout.observations, field: "observations")
         try checkFinite(rollout.actions, field: "actions")
         try checkFinite(rollout.rewards, field: "rewards")
         try checkFinite(rollout.behaviourLogits, field: "behaviourLogits")
-        try checkFinite(rollout.truncatedObservations, field: "truncatedObservations")
+        try checkObservations(rollout.truncatedObservations, field: "truncatedObservations")
         try checkFinite(rollout.recurrentState, field: "recurrentState")
         if case .categorical(let actionCount) = limits.network?.head {
             try checkActionIndices(rollout.actions, below: actionCount)
@@ -45,6 +45,12 @@ extension MessageValidator {
             rollout.distributionParameterCount, limit: limits.maxDistributionParameters,
             field: "distributionParameterCount")
         guard let network = limits.network else { return }
+        guard rollout.observations.isBytes == network.observationDType.isBytes else {
+            throw WireError(
+                .architectureMismatch,
+                "rollout has \(rollout.observations.isBytes ? "uint8" : "float32") observations; network \(network) "
+                    + "reads \(network.observationDType.rawValue)")
+        }
         let fits =
             observationSize == network.observationSize && rollout.actionSize == network.head.actionSize
             && rollout.distributionParameterCount == network.head.distributionParameterCount
@@ -89,6 +95,17 @@ extension MessageValidator {
             }) {
                 throw WireError(.inconsistent("resetSteps"), "step \(step) is a reset step that ends an episode")
             }
+        }
+    }
+
+    /// Floats must be finite; bool observations 0 or 1.
+    private func checkObservations(_ observations: ObservationData, field: String) throws(WireError) {
+        switch observations {
+        case .float32(let values):
+            try checkFinite(values, field: field)
+        case .uint8(let values):
+            guard limits.network?.observationDType == .bool, !allZeroOrOne(values) else { return }
+            throw WireError(.outOfRange(field), "\(field) holds a flag other than 0 or 1")
         }
     }
 

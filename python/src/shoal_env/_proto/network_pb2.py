@@ -11,27 +11,28 @@ from google.protobuf import symbol_database as _symbol_database
 _sym_db = _symbol_database.Default()
 
 
+from . import tensor_pb2 as shoal_dot_v1_dot_tensor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16shoal/v1/network.proto\x12\x08shoal.v1\"u\n\x12\x43onvolutionalTorso\x12.\n\x04kind\x18\x01 \x01(\x0e\x32 .shoal.v1.ConvolutionalTorsoKind\x12\x0e\n\x06height\x18\x02 \x01(\r\x12\r\n\x05width\x18\x03 \x01(\r\x12\x10\n\x08\x63hannels\x18\x04 \x01(\r\"\"\n\x0f\x43\x61tegoricalHead\x12\x0f\n\x07\x61\x63tions\x18\x01 \x01(\r\"\"\n\x0cGaussianHead\x12\x12\n\ndimensions\x18\x01 \x01(\r\"\xf8\x02\n\x0bNetworkSpec\x12\x18\n\x10observation_size\x18\x01 \x01(\r\x12\x14\n\x0chidden_sizes\x18\x02 \x03(\r\x12(\n\nactivation\x18\x03 \x01(\x0e\x32\x14.shoal.v1.Activation\x12\x30\n\x0b\x63\x61tegorical\x18\x04 \x01(\x0b\x32\x19.shoal.v1.CategoricalHeadH\x00\x12*\n\x08gaussian\x18\x05 \x01(\x0b\x32\x16.shoal.v1.GaussianHeadH\x00\x12\x1e\n\x16normalize_observations\x18\x06 \x01(\x08\x12;\n\x14return_normalization\x18\x07 \x01(\x0e\x32\x1d.shoal.v1.ReturnNormalization\x12\x39\n\x13\x63onvolutional_torso\x18\x08 \x01(\x0b\x32\x1c.shoal.v1.ConvolutionalTorso\x12\x11\n\tlstm_size\x18\t \x01(\rB\x06\n\x04head*R\n\nActivation\x12\x1a\n\x16\x41\x43TIVATION_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x41\x43TIVATION_TANH\x10\x01\x12\x13\n\x0f\x41\x43TIVATION_RELU\x10\x02*u\n\x13ReturnNormalization\x12\x1d\n\x19RETURN_NORMALIZATION_NONE\x10\x00\x12\x1e\n\x1aRETURN_NORMALIZATION_SCALE\x10\x01\x12\x1f\n\x1bRETURN_NORMALIZATION_POPART\x10\x02*\xb9\x01\n\x16\x43onvolutionalTorsoKind\x12(\n$CONVOLUTIONAL_TORSO_KIND_UNSPECIFIED\x10\x00\x12$\n CONVOLUTIONAL_TORSO_KIND_MINATAR\x10\x01\x12#\n\x1f\x43ONVOLUTIONAL_TORSO_KIND_NATURE\x10\x02\x12*\n&CONVOLUTIONAL_TORSO_KIND_IMPALA_RESNET\x10\x03\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16shoal/v1/network.proto\x12\x08shoal.v1\x1a\x15shoal/v1/tensor.proto\"u\n\x12\x43onvolutionalTorso\x12.\n\x04kind\x18\x01 \x01(\x0e\x32 .shoal.v1.ConvolutionalTorsoKind\x12\x0e\n\x06height\x18\x02 \x01(\r\x12\r\n\x05width\x18\x03 \x01(\r\x12\x10\n\x08\x63hannels\x18\x04 \x01(\r\"\"\n\x0f\x43\x61tegoricalHead\x12\x0f\n\x07\x61\x63tions\x18\x01 \x01(\r\"\"\n\x0cGaussianHead\x12\x12\n\ndimensions\x18\x01 \x01(\r\"\xa4\x03\n\x0bNetworkSpec\x12\x18\n\x10observation_size\x18\x01 \x01(\r\x12\x14\n\x0chidden_sizes\x18\x02 \x03(\r\x12(\n\nactivation\x18\x03 \x01(\x0e\x32\x14.shoal.v1.Activation\x12\x30\n\x0b\x63\x61tegorical\x18\x04 \x01(\x0b\x32\x19.shoal.v1.CategoricalHeadH\x00\x12*\n\x08gaussian\x18\x05 \x01(\x0b\x32\x16.shoal.v1.GaussianHeadH\x00\x12\x1e\n\x16normalize_observations\x18\x06 \x01(\x08\x12;\n\x14return_normalization\x18\x07 \x01(\x0e\x32\x1d.shoal.v1.ReturnNormalization\x12\x39\n\x13\x63onvolutional_torso\x18\x08 \x01(\x0b\x32\x1c.shoal.v1.ConvolutionalTorso\x12\x11\n\tlstm_size\x18\t \x01(\r\x12*\n\x11observation_dtype\x18\n \x01(\x0e\x32\x0f.shoal.v1.DTypeB\x06\n\x04head*R\n\nActivation\x12\x1a\n\x16\x41\x43TIVATION_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x41\x43TIVATION_TANH\x10\x01\x12\x13\n\x0f\x41\x43TIVATION_RELU\x10\x02*u\n\x13ReturnNormalization\x12\x1d\n\x19RETURN_NORMALIZATION_NONE\x10\x00\x12\x1e\n\x1aRETURN_NORMALIZATION_SCALE\x10\x01\x12\x1f\n\x1bRETURN_NORMALIZATION_POPART\x10\x02*\xb9\x01\n\x16\x43onvolutionalTorsoKind\x12(\n$CONVOLUTIONAL_TORSO_KIND_UNSPECIFIED\x10\x00\x12$\n CONVOLUTIONAL_TORSO_KIND_MINATAR\x10\x01\x12#\n\x1f\x43ONVOLUTIONAL_TORSO_KIND_NATURE\x10\x02\x12*\n&CONVOLUTIONAL_TORSO_KIND_IMPALA_RESNET\x10\x03\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'shoal.v1.network_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _ACTIVATION._serialized_start=606
-  _ACTIVATION._serialized_end=688
-  _RETURNNORMALIZATION._serialized_start=690
-  _RETURNNORMALIZATION._serialized_end=807
-  _CONVOLUTIONALTORSOKIND._serialized_start=810
-  _CONVOLUTIONALTORSOKIND._serialized_end=995
-  _CONVOLUTIONALTORSO._serialized_start=36
-  _CONVOLUTIONALTORSO._serialized_end=153
-  _CATEGORICALHEAD._serialized_start=155
-  _CATEGORICALHEAD._serialized_end=189
-  _GAUSSIANHEAD._serialized_start=191
-  _GAUSSIANHEAD._serialized_end=225
-  _NETWORKSPEC._serialized_start=228
-  _NETWORKSPEC._serialized_end=604
+  _ACTIVATION._serialized_start=673
+  _ACTIVATION._serialized_end=755
+  _RETURNNORMALIZATION._serialized_start=757
+  _RETURNNORMALIZATION._serialized_end=874
+  _CONVOLUTIONALTORSOKIND._serialized_start=877
+  _CONVOLUTIONALTORSOKIND._serialized_end=1062
+  _CONVOLUTIONALTORSO._serialized_start=59
+  _CONVOLUTIONALTORSO._serialized_end=176
+  _CATEGORICALHEAD._serialized_start=178
+  _CATEGORICALHEAD._serialized_end=212
+  _GAUSSIANHEAD._serialized_start=214
+  _GAUSSIANHEAD._serialized_end=248
+  _NETWORKSPEC._serialized_start=251
+  _NETWORKSPEC._serialized_end=671
 # @@protoc_insertion_point(module_scope)

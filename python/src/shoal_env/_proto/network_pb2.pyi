@@ -1,3 +1,4 @@
+from . import tensor_pb2 as _tensor_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -41,7 +42,7 @@ class GaussianHead(_message.Message):
     def __init__(self, dimensions: _Optional[int] = ...) -> None: ...
 
 class NetworkSpec(_message.Message):
-    __slots__ = ["activation", "categorical", "convolutional_torso", "gaussian", "hidden_sizes", "lstm_size", "normalize_observations", "observation_size", "return_normalization"]
+    __slots__ = ["activation", "categorical", "convolutional_torso", "gaussian", "hidden_sizes", "lstm_size", "normalize_observations", "observation_dtype", "observation_size", "return_normalization"]
     ACTIVATION_FIELD_NUMBER: _ClassVar[int]
     CATEGORICAL_FIELD_NUMBER: _ClassVar[int]
     CONVOLUTIONAL_TORSO_FIELD_NUMBER: _ClassVar[int]
@@ -49,6 +50,7 @@ class NetworkSpec(_message.Message):
     HIDDEN_SIZES_FIELD_NUMBER: _ClassVar[int]
     LSTM_SIZE_FIELD_NUMBER: _ClassVar[int]
     NORMALIZE_OBSERVATIONS_FIELD_NUMBER: _ClassVar[int]
+    OBSERVATION_DTYPE_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_SIZE_FIELD_NUMBER: _ClassVar[int]
     RETURN_NORMALIZATION_FIELD_NUMBER: _ClassVar[int]
     activation: Activation
@@ -58,9 +60,10 @@ class NetworkSpec(_message.Message):
     hidden_sizes: _containers.RepeatedScalarFieldContainer[int]
     lstm_size: int
     normalize_observations: bool
+    observation_dtype: _tensor_pb2.DType
     observation_size: int
     return_normalization: ReturnNormalization
-    def __init__(self, observation_size: _Optional[int] = ..., hidden_sizes: _Optional[_Iterable[int]] = ..., activation: _Optional[_Union[Activation, str]] = ..., categorical: _Optional[_Union[CategoricalHead, _Mapping]] = ..., gaussian: _Optional[_Union[GaussianHead, _Mapping]] = ..., normalize_observations: bool = ..., return_normalization: _Optional[_Union[ReturnNormalization, str]] = ..., convolutional_torso: _Optional[_Union[ConvolutionalTorso, _Mapping]] = ..., lstm_size: _Optional[int] = ...) -> None: ...
+    def __init__(self, observation_size: _Optional[int] = ..., hidden_sizes: _Optional[_Iterable[int]] = ..., activation: _Optional[_Union[Activation, str]] = ..., categorical: _Optional[_Union[CategoricalHead, _Mapping]] = ..., gaussian: _Optional[_Union[GaussianHead, _Mapping]] = ..., normalize_observations: bool = ..., return_normalization: _Optional[_Union[ReturnNormalization, str]] = ..., convolutional_torso: _Optional[_Union[ConvolutionalTorso, _Mapping]] = ..., lstm_size: _Optional[int] = ..., observation_dtype: _Optional[_Union[_tensor_pb2.DType, str]] = ...) -> None: ...
 
 class Activation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

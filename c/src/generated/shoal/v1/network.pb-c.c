@@ -340,7 +340,7 @@ const ProtobufCMessageDescriptor shoal__v1__gaussian_head__descriptor =
   (ProtobufCMessageInit) shoal__v1__gaussian_head__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor shoal__v1__network_spec__field_descriptors[9] =
+static const ProtobufCFieldDescriptor shoal__v1__network_spec__field_descriptors[10] =
 {
   {
     "observation_size",
@@ -450,6 +450,18 @@ static const ProtobufCFieldDescriptor shoal__v1__network_spec__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "observation_dtype",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Shoal__V1__NetworkSpec, observation_dtype),
+    &shoal__v1__dtype__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned shoal__v1__network_spec__field_indices_by_name[] = {
   2,   /* field[2] = activation */
@@ -459,13 +471,14 @@ static const unsigned shoal__v1__network_spec__field_indices_by_name[] = {
   1,   /* field[1] = hidden_sizes */
   8,   /* field[8] = lstm_size */
   5,   /* field[5] = normalize_observations */
+  9,   /* field[9] = observation_dtype */
   0,   /* field[0] = observation_size */
   6,   /* field[6] = return_normalization */
 };
 static const ProtobufCIntRange shoal__v1__network_spec__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 9 }
+  { 0, 10 }
 };
 const ProtobufCMessageDescriptor shoal__v1__network_spec__descriptor =
 {
@@ -475,7 +488,7 @@ const ProtobufCMessageDescriptor shoal__v1__network_spec__descriptor =
   "Shoal__V1__NetworkSpec",
   "shoal.v1",
   sizeof(Shoal__V1__NetworkSpec),
-  9,
+  10,
   shoal__v1__network_spec__field_descriptors,
   shoal__v1__network_spec__field_indices_by_name,
   1,  shoal__v1__network_spec__number_ranges,
