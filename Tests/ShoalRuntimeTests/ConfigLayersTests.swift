@@ -22,6 +22,11 @@ final class ConfigLayersTests: XCTestCase {
         XCTAssertEqual(minAtar.config.torso, .minatar, "every id of a namespace with a preset")
         XCTAssertEqual(minAtar.sources["torso"], .preset("MinAtar/"))
 
+        let atari = try ConfigLayers(file: nil, overrides: ["env=gymnasium:ALE/Pong-v5"]).config
+        XCTAssertEqual([atari.torso.rawValue] + atari.envWrappers, ["nature", "atari"], "the Atari preset")
+        XCTAssertEqual(atari.environmentServerCommandLine(endpoint: "ipc:///x", index: 0).suffix(2),
+                       ["--wrappers", "atari"], "shoal-env is asked for the Atari pipeline")
+
         let served = try ConfigLayers(file: nil, overrides: ["env=gymnasium:Pendulum-v1"])
         XCTAssertEqual(served.sources["targetReturn"], .preset("Pendulum-v1"), "gymnasium:<id> of a built-in id")
 

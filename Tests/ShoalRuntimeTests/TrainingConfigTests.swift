@@ -43,6 +43,17 @@ final class TrainingConfigTests: XCTestCase {
             .networkSpec(for: EnvironmentShape(observationShape: [10, 10, 4], actionSpace: .discrete(3))))
     }
 
+    /// List fields take JSON lists or bare words: `envWrappers=[atari,channels-last]`, `envServers=tcp://a:1,tcp://b:2`.
+    func testListOverridesTakeBareWords() throws {
+        let config = try TrainingConfig().applying(overrides: [
+            "env=gymnasium:ALE/Breakout-v5", "envWrappers=[atari, channels-last]", "envServers=tcp://a:1,tcp://b:2", "hiddenSizes=[32]",
+        ])
+        XCTAssertEqual(config.envWrappers, ["atari", "channels-last"])
+        XCTAssertEqual(config.envServers, ["tcp://a:1", "tcp://b:2"])
+        XCTAssertEqual(config.hiddenSizes, [32])
+        XCTAssertEqual(try TrainingConfig().applying(overrides: ["envServers=[\"tcp://c:3\"]"]).envServers, ["tcp://c:3"])
+    }
+
     /// `core: lstm` puts an LSTM of `lstmSize` units after whichever torso; `none` (the default) leaves it out.
     func testTheCoreIsPartOfTheNetwork() throws {
         XCTAssertNil(try TrainingConfig().networkSpec().lstmSize)
@@ -64,6 +75,8 @@ final class TrainingConfigTests: XCTestCase {
             ("torso=resnet", "torso", .invalidConfigValue),
             ("core=gru", "core", .invalidConfigValue),
             ("lstmSize=0", "lstmSize", .invalidConfigValue),
+            ("envWrappers=atari", "envWrappers", .invalidConfigValue),  // wrappers are for served environments
+            ("hiddenSizes=[64,wide]", "hiddenSizes", .invalidConfigValue),
             ("epochs=0", "epochs", .invalidConfigValue),
             ("minibatches=65", "minibatches", .invalidConfigValue),
             ("clipEpsilon=0", "clipEpsilon", .invalidConfigValue),

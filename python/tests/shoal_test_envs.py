@@ -179,3 +179,21 @@ gym.register("ShoalTest/RecordedNextStep-v0", entry_point=FailingEnv, vector_ent
 def register_test_namespace() -> None:
     """Registers ShoalOnRequest/Counting-v0 (CountingEnv), as a package that registers its ids only when asked does."""
     gym.register("ShoalOnRequest/Counting-v0", entry_point=CountingEnv, max_episode_steps=10)
+
+
+class PlanesEnv(gym.Env[Any, Any]):
+    """Channels-first uint8 images [3, 5, 6]: pixel (h, w) of plane c holds c + 10h + w."""
+
+    observation_space = gym.spaces.Box(0, 255, shape=(3, 5, 6), dtype=np.uint8)
+    action_space = gym.spaces.Discrete(2)
+
+    def __init__(self) -> None:
+        planes = np.arange(3, dtype=np.uint8)[:, None, None]
+        self.image = planes + 10 * np.arange(5, dtype=np.uint8)[None, :, None] + np.arange(6, dtype=np.uint8)
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+        super().reset(seed=seed)
+        return self.image.copy(), {}
+
+    def step(self, action: Any) -> tuple[Any, float, bool, bool, dict[str, Any]]:
+        return self.image.copy(), 0.0, False, False, {}

@@ -55,6 +55,7 @@ def test_the_server_sends_heartbeats_to_shoal_supervisor(ipc_endpoint: str) -> N
                     break
             assert heartbeat.environment_steps == 6
             assert heartbeat.stats["errors"] == 1.0
+            assert 10 < heartbeat.stats["peak_rss_mib"] < 10_000, "the server's peak memory, in MiB"
             assert heartbeat.timestamp_nanos > first.timestamp_nanos
     finally:
         pull.close()

@@ -31,8 +31,15 @@ public struct ConfigLayers: Sendable {
         for key in TrainingConfig.allKeys { sources[key] = .defaults }
         if let file {
             try lay(TrainingConfig.load(contentsOf: file), as: .file(file))
-        } else if let preset = Preset.of(try config.applying(overrides: overrides + flags).env) {
-            try lay(config.applying(overrides: preset.overrides), as: .preset(preset.env), naming: preset.overrides)
+        } else {
+            let env = try config.applying(overrides: overrides + flags).env
+            if let preset = Preset.of(env) {
+                // Checked with its environment in place: some fields are only valid for served ones. The env field
+                // is then credited to the override or flag that names it.
+                var base = config
+                base.env = env
+                try lay(base.applying(overrides: preset.overrides), as: .preset(preset.env), naming: preset.overrides)
+            }
         }
         try lay(config.applying(overrides: overrides), as: .overrides, naming: overrides)
         try lay(config.applying(overrides: flags), as: .flags, naming: flags)

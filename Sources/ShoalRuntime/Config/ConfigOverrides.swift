@@ -15,8 +15,9 @@ extension TrainingConfig {
                 throw ShoalRuntimeError(.unknownConfigField, subject: key, value: text,
                                         reason: "known fields: \(Self.allKeys.joined(separator: ", "))")
             }
-            // Text fields take the text as written (envArgs={"k": 1} stays JSON text, name=42 a name).
-            fields[key] = fields[key] is String ? text : Self.parse(text)
+            // Text fields take the text as written (envArgs={"k": 1} stays JSON text, name=42 a name); list fields
+            // also take bare words (envWrappers=[atari], envServers=tcp://a:1,tcp://b:2).
+            fields[key] = fields[key] is String ? text : fields[key] is [Any] ? Self.parseList(text) : Self.parse(text)
         }
         return try Self.decode(fields)
     }
@@ -98,6 +99,13 @@ extension TrainingConfig {
             return value
         }
         return text
+    }
+
+    /// Reads a list field's override: a JSON list, else words between optional brackets, split at commas.
+    private static func parseList(_ text: String) -> Any {
+        if let list = parse(text) as? [Any] { return list }
+        let inner = text.hasPrefix("[") && text.hasSuffix("]") ? text.dropFirst().dropLast() : Substring(text)
+        return inner.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     private struct FieldDecodingError: Error {

@@ -30,6 +30,15 @@ public struct Preset: Sendable, Equatable {
         // MinAtar's network; an entropy bonus, without which the policy settled near-deterministic (docs/benchmarks.md).
         Preset(env: "MinAtar/", overrides: ["torso=minatar", "entropyCost=0.01"],
                example: "gymnasium:MinAtar/Breakout-v1"),
+        // Atari through ale-py: gymnasium's standard preprocessing (shoal-env's atari pipeline), DQN's network, 32
+        // environments a server (a 16-step unroll of 84×84×4 frames is 15 MB); IMPALA's single pass per batch, as
+        // the convolutions make the learner the bottleneck on CPUs; deadlines for servers whose reset of 32 ALE
+        // environments takes seconds on a busy machine, for a learner's update of that many frames, and for the
+        // acknowledgement of a rollout that waits in the learner's queue behind such updates (else it is re-sent).
+        Preset(env: "ALE/", overrides: ["torso=nature", "envWrappers=[atari]", "envsPerServer=32", "entropyCost=0.01",
+                                        "algorithm=impala", "envTimeoutSeconds=30", "heartbeatTimeoutSeconds=30",
+                                        "resendSeconds=10"],
+               example: "gymnasium:ALE/Pong-v5"),
     ]
 
     /// The preset of `env`, also for `gymnasium:<id>` of a built-in id (the same dynamics, served) and for the ids of

@@ -37,6 +37,7 @@ extension TrainingConfig {
             : [pythonExecutable, "-m", "shoal_env", "serve", endpoint, "--env", env]
         command += ["--num-envs", "\(numEnvs ?? envsPerServer)", "--env-args", envArgs, "--id", "\(index)",
                     "--heartbeat-seconds", "\(heartbeatSeconds)"]
+        if !envWrappers.isEmpty { command += ["--wrappers", envWrappers.joined(separator: ",")] }
         return command
     }
 

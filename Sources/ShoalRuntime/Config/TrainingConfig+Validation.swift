@@ -19,6 +19,10 @@ extension TrainingConfig {
             try require(!pythonExecutable.isEmpty, "pythonExecutable", pythonExecutable, "must name a program")
             try require(envArguments() != nil, "envArgs", envArgs, "must be a JSON object, e.g. {\"key\": 1}")
         }
+        try require(envWrappers.isEmpty || env.hasPrefix("gymnasium:") || env.hasPrefix("python:"), "envWrappers",
+                    envWrappers, "wrappers are shoal-env's, for gymnasium: and python: environments only")
+        try require(envWrappers.allSatisfy { !$0.isEmpty && !$0.contains(",") }, "envWrappers", envWrappers,
+                    "every wrapper must be a name without commas")
         if source == .remote {
             try require(!envServers.isEmpty, "envServers", envServers, "env: remote needs the servers' addresses")
         }

@@ -22,6 +22,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     // MARK: Environment servers (every env but a built-in one)
     /// Keyword arguments for the environment (gymnasium.make's, or the python: callable's), as a JSON object.
     public var envArgs = "{}"
+    /// Wrapper pipelines shoal-env applies to each environment, in order: atari (gymnasium's AtariPreprocessing on an
+    /// ALE environment made with frameskip 1, 4 stacked frames, channels last), channels-last. Python servers only.
+    public var envWrappers: [String] = []
     /// The Python that runs environment servers (a virtual environment's python, to use its packages).
     public var pythonExecutable = "python3"
     /// Environment servers each actor steps (K); while some step, the actor infers for the others.

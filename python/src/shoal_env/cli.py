@@ -44,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _serve(args: argparse.Namespace) -> int:
     die_with_supervisor()
     try:
-        vector = make_vector_env(args.env, args.num_envs, args.env_args, args.vectorization)
+        vector = make_vector_env(args.env, args.num_envs, args.env_args, args.vectorization, args.wrappers)
         host = EnvHost(vector, seed=args.seed)
     except (EnvMakeError, UnsupportedSpaceError) as error:
         return _cannot_serve(args.env, error)
@@ -97,7 +97,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _describe(args: argparse.Namespace) -> int:
     try:
-        vector = make_vector_env(args.env, 1, args.env_args, args.vectorization)
+        vector = make_vector_env(args.env, 1, args.env_args, args.vectorization, args.wrappers)
         host = EnvHost(vector)
     except (EnvMakeError, UnsupportedSpaceError) as error:
         return _cannot_serve(args.env, error)
@@ -157,6 +157,14 @@ def _add_env(parser: argparse.ArgumentParser) -> None:
         default={},
         metavar="JSON",
         help='keyword arguments for gymnasium.make or the callable, as a JSON object: \'{"g": 9.81}\'',
+    )
+    parser.add_argument(
+        "--wrappers",
+        type=lambda text: [name for name in text.split(",") if name],
+        default=[],
+        metavar="NAME[,NAME]",
+        help="wrapper pipelines around each environment, in order: atari (AtariPreprocessing, 4 stacked frames, "
+        "channels last; the environment made with frameskip 1), channels-last",
     )
     parser.add_argument(
         "--vectorization",

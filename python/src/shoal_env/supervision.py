@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import resource
 import socket
 import sys
 import time
@@ -95,6 +96,7 @@ class Heartbeats:
         heartbeat.environment_steps = environment_steps
         heartbeat.stats["requests"] = float(requests)
         heartbeat.stats["errors"] = float(errors)
+        heartbeat.stats["peak_rss_mib"] = peak_memory_mib()
         frame = frame_pb2.Frame(protocol_version=PROTOCOL_VERSION, heartbeat=heartbeat)
         try:
             self._socket.send(frame.SerializeToString(), zmq.NOBLOCK)
@@ -104,6 +106,11 @@ class Heartbeats:
 
     def close(self) -> None:
         self._socket.close()
+
+
+def peak_memory_mib() -> float:
+    """This process's peak resident memory, in MiB, as Shoal's processes report theirs (Linux gives kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def die_with_supervisor(environ: Mapping[str, str] = os.environ) -> None:

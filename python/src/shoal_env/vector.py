@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -27,6 +27,7 @@ from gymnasium.vector import AutoresetMode, SyncVectorEnv, VectorEnv
 from gymnasium.wrappers import TimeLimit
 
 from shoal_env.errors import one_line as _one_line
+from shoal_env.wrappers import Pipeline, pipelines
 
 log = logging.getLogger("shoal_env")
 
@@ -77,6 +78,7 @@ def make_vector_env(
     num_envs: int,
     env_args: dict[str, Any] | None = None,
     vectorization: Vectorization = "auto",
+    wrappers: Sequence[str] = (),
 ) -> VectorEnvironment:
     """The vector env of an environment string, `gymnasium:<id>` or `python:<module>:<callable>`.
 
@@ -86,27 +88,36 @@ def make_vector_env(
     there is one, in the mode its metadata["autoreset_mode"] declares: SAME_STEP, or NEXT_STEP (also when it declares
     none, gymnasium's default), in which Shoal masks the reset steps out of learning. It falls back to SyncVectorEnv
     when there is none, when it cannot be made, or when it declares another mode (DISABLED). A `python:` callable,
-    which returns one `gymnasium.Env`, is always served by SyncVectorEnv.
+    which returns one `gymnasium.Env`, is always served by SyncVectorEnv. `wrappers` names pipelines
+    (`shoal_env.wrappers`) applied to each environment, in order; with any, a gymnasium id is served by SyncVectorEnv.
     """
     if num_envs < 1:
         raise EnvMakeError(f"the number of environments must be at least 1, not {num_envs}")
     if vectorization not in VECTORIZATIONS:
         raise EnvMakeError(f"vectorization must be one of {', '.join(VECTORIZATIONS)}, not {vectorization!r}")
     args = dict(env_args or {})
+    try:
+        chosen = pipelines(list(wrappers))
+    except KeyError as error:
+        raise EnvMakeError(f"{env}: {error.args[0]}") from None
+    if chosen and vectorization == "native":
+        raise EnvMakeError(f"{env}: wrappers wrap single environments; only sync vectorization serves them")
     if env.startswith(GYMNASIUM_PREFIX):
-        return _make_gymnasium(env[len(GYMNASIUM_PREFIX) :], num_envs, args, vectorization)
+        return _make_gymnasium(env[len(GYMNASIUM_PREFIX) :], num_envs, args, vectorization, chosen)
     if env.startswith(PYTHON_PREFIX):
         if vectorization == "native":
             raise EnvMakeError(f"{env}: a python: callable makes one environment; only sync vectorization serves it")
-        return _make_python(env[len(PYTHON_PREFIX) :], num_envs, args)
+        return _make_python(env[len(PYTHON_PREFIX) :], num_envs, args, chosen)
     raise EnvMakeError(f"environment {env!r} must be gymnasium:<id> or python:<module>:<callable>")
 
 
 def _make_gymnasium(
-    env_id: str, num_envs: int, env_args: dict[str, Any], vectorization: Vectorization
+    env_id: str, num_envs: int, env_args: dict[str, Any], vectorization: Vectorization, chosen: list[Pipeline]
 ) -> VectorEnvironment:
     spec = _find_spec(env_id)
-    if vectorization != "sync":
+    for pipeline in chosen:
+        env_args = {**pipeline.make_args, **env_args}
+    if vectorization != "sync" and not chosen:
         native = _make_native(spec, env_id, num_envs, env_args, required=vectorization == "native")
         if native is not None:
             return native
@@ -119,6 +130,7 @@ def _make_gymnasium(
             vectorization_mode="sync",
             # copy=False: the server encodes the observations before the next step overwrites them.
             vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP, "copy": False},
+            wrappers=[pipeline.wrap for pipeline in chosen],
             **env_args,
         )
     except Exception as error:
@@ -158,14 +170,17 @@ def _make_native(
     return VectorEnvironment(vector, env_id, "native", _steps(limit), mode)
 
 
-def _make_python(target: str, num_envs: int, env_args: dict[str, Any]) -> VectorEnvironment:
+def _make_python(target: str, num_envs: int, env_args: dict[str, Any], chosen: list[Pipeline]) -> VectorEnvironment:
     factory = load_callable(target)
 
     def make_one() -> gym.Env[Any, Any]:
         made = factory(**env_args)
         if not isinstance(made, gym.Env):
             raise EnvMakeError(f"python:{target} returned {type(made).__name__}, not a gymnasium.Env")
-        return made
+        wrapped: gym.Env[Any, Any] = made
+        for pipeline in chosen:
+            wrapped = pipeline.wrap(wrapped)
+        return wrapped
 
     try:
         vector = SyncVectorEnv(
