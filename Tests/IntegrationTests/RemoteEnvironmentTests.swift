@@ -29,6 +29,19 @@ final class RemoteEnvironmentTests: XCTestCase {
                       "gymnasium's CartPoleVectorEnv is served as it is, resetting on the next step")
     }
 
+    /// A recurrent policy through servers that autoreset on the next step: its state is carried, zeroed after
+    /// episode ends and reset steps, sent in each rollout (the learner refuses rollouts whose state does not fit), and
+    /// the run learns.
+    func testARecurrentPolicyTrainsOnServedEnvironments() throws {
+        let live = try LiveRun("remote-lstm", cartPole + ["--set", "core=lstm", "--set", "lstmSize=32",
+                                                          "--set", "envsPerServer=32", "--target-return", "100",
+                                                          "--max-seconds", "150"], processes: 4)
+        XCTAssertEqual(live.train.wait(timeout: 170), 0, live.train.output.suffix(3_000).description)
+        XCTAssertTrue(try live.log(of: "learner").contains("StopReason.targetReached"), "the target was reached")
+        XCTAssertAccountingAddsUp(try live.status.accounting)
+        XCTAssertEqual(try live.learnerStat("dropped/malformed"), 0, "every rollout's state fitted the network")
+    }
+
     /// The C example (c/examples/cartpole.c on c/include/shoal_env.h) trains like any environment: `env: exec:PROGRAM`.
     func testTrainsTheCExampleEnvironment() throws {
         let program = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
