@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the code made from proto/shoal/v1/*.proto. Run from anywhere; commit the result.
-#   Swift:  Sources/ShoalWire/Generated/*.pb.swift (every schema)
+#   Swift:  Sources/ShoalWire/Generated/*.pb.swift (every schema, and TensorBoard's event file schema)
 #   Python: python/src/shoal_env/_proto/*_pb2.py  (every schema: the environment protocol, and heartbeats to a supervisor)
 #   C:      c/src/generated/shoal/v1/*.pb-c.[ch]  (the same, with protoc-gen-c from protobuf-c-compiler)
 #
@@ -56,10 +56,11 @@ protoc \
     --swift_opt=Visibility=Internal \
     --swift_opt=FileNaming=DropPath \
     --swift_out="$out" \
-    "$root"/proto/shoal/v1/*.proto
+    "$root"/proto/shoal/v1/*.proto "$root"/proto/tensorboard/*.proto
 echo "generate.sh: wrote $(ls "$out"/*.pb.swift | wc -l) files to ${out#"$root"/}"
 
-# For the environment servers of the Python package and the C library.
+# For the environment servers of the Python package and the C library (TensorBoard's schema is the learner's alone:
+# Python reads event files with TensorBoard's own package).
 env_protos=("$root"/proto/shoal/v1/*.proto)
 
 python_out="$root/python/src/shoal_env/_proto"

@@ -23,7 +23,7 @@ import json, sys
 run = sys.argv[1]
 records = [json.loads(line) for line in open(f"{run}/metrics.jsonl")]
 last = records[-1]
-returns = [r["charts/episode_return"] for r in records if r.get("charts/episode_return") is not None]
+returns = [r["charts/episodic_return"] for r in records if r.get("charts/episodic_return") is not None]
 acc = json.load(open(f"{run}/status.json"))["accounting"]
 print(f'elapsed={last["charts/elapsed_seconds"]:.2f}s steps={last["step"]} '
       f'sps={last["step"] / last["charts/elapsed_seconds"]:.0f} return={returns[-1] if returns else float("nan"):.1f} '

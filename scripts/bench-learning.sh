@@ -35,7 +35,7 @@ for line in sys.stdin:
     records = [json.loads(r) for r in open(run + "metrics.jsonl")]
     config = dict(l.split(": ", 1) for l in open(run + "config.yaml") if ": " in l and not l.startswith("#"))
     target = None if config["targetReturn"].strip() == "null" else float(config["targetReturn"])
-    returns = [r["charts/episode_return"] for r in records if r.get("charts/episode_return") is not None]
+    returns = [r["charts/episodic_return"] for r in records if r.get("charts/episodic_return") is not None]
     final = returns[-1] if returns else float("nan")
     # The learner's word: the last 100 episodes' mean reached the target when it stopped (episodes of rollouts
     # received while it shut down may move the final metrics record a little).

@@ -21,7 +21,7 @@ lags = [r["lag/median"] for r in records if r.get("lag/median") is not None]
 rss = {p["name"]: p["stats"].get("peak_rss_mib") for p in status["processes"]}
 acc = status["accounting"]
 print(f'elapsed={last["charts/elapsed_seconds"]:.2f}s steps={last["step"]} '
-      f'return={last.get("charts/episode_return", float("nan")):.1f} '
+      f'return={last.get("charts/episodic_return", float("nan")):.1f} '
       f'sps={last["step"] / last["charts/elapsed_seconds"]:.0f} '
       f'lag_median={statistics.median(lags) if lags else "-"} '
       f'peak_rss_mib={rss} produced={acc["produced"]} consumed={acc["consumed"]} dropped={acc["dropped"]}')

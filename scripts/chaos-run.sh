@@ -34,10 +34,10 @@ python3 - "$run" <<'PY'
 import json, sys
 run = sys.argv[1]
 records = [json.loads(line) for line in open(f"{run}/metrics.jsonl")]
-solved = next((r for r in records if (r.get("charts/episode_return") or 0) >= 475), None)
+solved = next((r for r in records if (r.get("charts/episodic_return") or 0) >= 475), None)
 last = records[-1]
 print(f'steps={last["step"]} elapsed={last["charts/elapsed_seconds"]:.1f}s '
-      f'sps={last["step"] / last["charts/elapsed_seconds"]:.0f} final_return={last.get("charts/episode_return")}')
+      f'sps={last["step"] / last["charts/elapsed_seconds"]:.0f} final_return={last.get("charts/episodic_return")}')
 if solved:
     print(f'first mean return >= 475 at step {solved["step"]}, {solved["charts/elapsed_seconds"]:.1f}s')
 else:

@@ -44,6 +44,11 @@ echo "setup: building the C environment-server library and its example (c/)" >&2
 make -s -C "$root/c"
 echo "setup: installing the shoal-env Python package (python/) with pip" >&2
 pip_install "$root/python[test]"
+tensorboard=2.21.0  # TensorBoard's own reader checks the event files the learner writes (TensorBoardTests)
+if [ "$(python3 -m pip show tensorboard 2>/dev/null | sed -n 's/^Version: //p')" != "$tensorboard" ]; then
+    echo "setup: installing tensorboard $tensorboard with pip" >&2
+    pip_install "tensorboard==$tensorboard"
+fi
 kubernetes_validate=1.37.0
 if [ "$(python3 -m pip show kubernetes-validate 2>/dev/null | sed -n 's/^Version: //p')" != "$kubernetes_validate" ]
 then

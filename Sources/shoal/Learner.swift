@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ShoalRuntime
 
 struct Learner: ParsableCommand {
@@ -19,7 +20,7 @@ struct Learner: ParsableCommand {
     @Option(help: "Directory of this run's checkpoints; the learner resumes from the newest complete one.")
     var checkpoints: String
 
-    @Option(help: "JSON-lines file the learner appends metrics to.")
+    @Option(help: "JSON-lines file the learner appends metrics to; a TensorBoard event file goes beside it.")
     var metrics: String?
 
     func run() throws {
@@ -30,7 +31,16 @@ struct Learner: ParsableCommand {
             security: try security.load())
         let metricsWriter = try metrics.map { path throws(ShoalRuntimeError) in try MetricsWriter(path: path) }
         defer { metricsWriter?.close() }
-        service.onMetrics = { step, values in try? metricsWriter?.record(values, step: Int(step)) }
+        let tensorBoard = try metrics.map { path throws(ShoalRuntimeError) in
+            try TensorBoardWriter(directory: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                  config: config.yamlText(),
+                                  step: Int(service.envSteps))
+        }
+        defer { tensorBoard?.close() }
+        service.onMetrics = { step, values in
+            try? metricsWriter?.record(values, step: Int(step))
+            try? tensorBoard?.record(values, step: Int(step))
+        }
         let heartbeats = try SupervisorLink(role: .learner, id: 0)
         defer { heartbeats.close() }
         service.onReport = { report in

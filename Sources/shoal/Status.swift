@@ -43,6 +43,13 @@ struct Status: ParsableCommand {
                 ? StatusReport.render(hosts[0].status, now: now, supervisorAlive: hosts[0].supervisorAlive)
                 : try StatusReport.render(hosts: hosts, now: now)
             print(report, terminator: "")
+            for (path, _, _) in hosts {
+                let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+                let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+                if files.contains(where: { $0.hasPrefix("events.out.tfevents.") }) {
+                    print("tensorboard: tensorboard --logdir \(directory)")
+                }
+            }
         } catch {
             FileHandle.standardError.write(Data("shoal status: \(error)\n".utf8))
             throw ExitCode(2)

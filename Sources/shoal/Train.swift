@@ -92,6 +92,7 @@ struct Train: ParsableCommand {
             throw ValidationError("\(error)")
         }
         print("run directory: \(run.path)")
+        print("tensorboard: tensorboard --logdir \(run.path)")
         let training = SingleNodeTraining(config: config, run: run, executable: Self.executablePath)
         let display = ProgressDisplay()
         let summary = try training.start { display.show($0) }

@@ -18,7 +18,7 @@ final class ChaosRunTests: XCTestCase {
         XCTAssertEqual(status.state, .finished)
         XCTAssertTrue(status.outcome?.contains("completed") == true, status.outcome ?? "")
         let finalReturn = try MetricsFile.records(at: live.run.metricsPath)
-            .last { $0.values["charts/episode_return"] != nil }?.values["charts/episode_return"]
+            .last { $0.values["charts/episodic_return"] != nil }?.values["charts/episodic_return"]
         XCTAssertGreaterThanOrEqual(finalReturn ?? 0, 475)
         XCTAssertAccountingAddsUp(status.accounting)
         print("chaos: \(faults.count) faults; accounting \(status.accounting)")

@@ -75,7 +75,7 @@ final class LearnerFaultTests: XCTestCase {
         XCTAssertEqual(status.state, .finished)
         XCTAssertTrue(status.outcome?.contains("completed") == true, status.outcome ?? "")
         let records = try MetricsFile.records(at: live.run.metricsPath)
-        let finalReturn = records.last { $0.values["charts/episode_return"] != nil }?.values["charts/episode_return"]
+        let finalReturn = records.last { $0.values["charts/episodic_return"] != nil }?.values["charts/episodic_return"]
         XCTAssertGreaterThanOrEqual(finalReturn ?? 0, 475)
         XCTAssertAccountingAddsUp(status.accounting)
         try assertEveryCheckpointLoads(in: CheckpointStore(directory: live.run.checkpointsPath))

@@ -1,4 +1,5 @@
 import Foundation
+import ShoalRuntime
 import XCTest
 
 /// A `shoal` child process for integration tests, its stderr captured to a file.
@@ -58,4 +59,18 @@ func temporaryDirectory(_ name: String) throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("shoal-\(name)-\(getpid())-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
+}
+
+/// The one run directory under `runs`; throws while there is none (or more than one).
+func onlyRun(in runs: URL) throws -> RunDirectory {
+    let names = try FileManager.default.contentsOfDirectory(atPath: runs.path)
+        .filter { !$0.hasSuffix(".log") }
+    guard names.count == 1 else { throw Timeout(what: "exactly one run directory in \(runs.path): \(names)") }
+    return try RunDirectory.open(runs.appendingPathComponent(names[0]).path)
+}
+
+/// Something awaited did not come in time.
+struct Timeout: Error, CustomStringConvertible {
+    let what: String
+    var description: String { "timed out waiting for \(what)" }
 }

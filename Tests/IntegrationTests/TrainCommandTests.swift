@@ -15,8 +15,8 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(train.wait(timeout: 120), 0, train.output)
         let run = try onlyRun(in: runs)
         let records = try MetricsFile.records(at: run.metricsPath)
-        let finalReturn = try XCTUnwrap(records.last { $0.values["charts/episode_return"] != nil }?
-            .values["charts/episode_return"])
+        let finalReturn = try XCTUnwrap(records.last { $0.values["charts/episodic_return"] != nil }?
+            .values["charts/episodic_return"])
         XCTAssertGreaterThan(finalReturn, 60, "mean return of the last 100 episodes")
         let status = try RunStatus.read(from: run.statusPath)
         XCTAssertEqual(status.state, .finished)
@@ -85,14 +85,6 @@ final class TrainCommandTests: XCTestCase {
 
     // MARK: - Helpers
 
-    /// The one run directory under `runs`; throws while there is none (or more than one).
-    private func onlyRun(in runs: URL) throws -> RunDirectory {
-        let names = try FileManager.default.contentsOfDirectory(atPath: runs.path)
-            .filter { !$0.hasSuffix(".log") }
-        guard names.count == 1 else { throw Timeout(what: "exactly one run directory in \(runs.path): \(names)") }
-        return try RunDirectory.open(runs.appendingPathComponent(names[0]).path)
-    }
-
     /// Waits until status.json shows `count` processes that have sent a heartbeat.
     private func waitForRunningProcesses(in runs: URL, count: Int) throws -> RunDirectory {
         let deadline = Date().addingTimeInterval(60)
@@ -104,10 +96,5 @@ final class TrainCommandTests: XCTestCase {
             usleep(100_000)
         }
         throw Timeout(what: "\(count) running processes in status.json under \(runs.path)")
-    }
-
-    private struct Timeout: Error, CustomStringConvertible {
-        let what: String
-        var description: String { "timed out waiting for \(what)" }
     }
 }

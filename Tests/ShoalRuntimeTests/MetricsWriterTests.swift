@@ -14,15 +14,16 @@ final class MetricsWriterTests: XCTestCase {
     func testRecordsReadBackInOrderAndAtOnce() throws {
         let writer = try MetricsWriter(path: path)
         defer { writer.close() }
-        try writer.record(["charts/sps": 4012.5, "losses/policy": -0.125], step: 128, time: 1_700_000_000.25)
+        try writer.record(["charts/SPS": 4012.5, "losses/policy_loss": -0.125], step: 128, time: 1_700_000_000.25)
         // No close or flush: a record is in the file as soon as `record` returns.
         XCTAssertEqual(try MetricsFile.records(at: path), [
-            MetricsRecord(time: 1_700_000_000.25, step: 128, values: ["charts/sps": 4012.5, "losses/policy": -0.125]),
+            MetricsRecord(time: 1_700_000_000.25, step: 128,
+                          values: ["charts/SPS": 4012.5, "losses/policy_loss": -0.125]),
         ])
-        try writer.record(["charts/episode_return": 21, "queue/depth": 3], step: 256, time: 1_700_000_001)
+        try writer.record(["charts/episodic_return": 21, "queue/depth": 3], step: 256, time: 1_700_000_001)
         let records = try MetricsFile.records(at: path)
         XCTAssertEqual(records.map(\.step), [128, 256])
-        XCTAssertEqual(records[1].values, ["charts/episode_return": 21, "queue/depth": 3])
+        XCTAssertEqual(records[1].values, ["charts/episodic_return": 21, "queue/depth": 3])
     }
 
     func testEachRecordIsOneJSONObjectPerLine() throws {
@@ -41,29 +42,30 @@ final class MetricsWriterTests: XCTestCase {
 
     func testNonFiniteValuesAreWrittenAsNullAndReadAsNaN() throws {
         let writer = try MetricsWriter(path: path)
-        try writer.record(["losses/policy": .nan, "losses/value": .infinity, "losses/entropy": 0.5], step: 1, time: 1)
+        try writer.record(["losses/policy_loss": .nan, "losses/value_loss": .infinity, "losses/entropy": 0.5],
+                          step: 1, time: 1)
         writer.close()
         XCTAssertTrue(try String(contentsOfFile: path, encoding: .utf8).contains("null"))
         let values = try XCTUnwrap(MetricsFile.records(at: path).first).values
-        XCTAssertTrue(values["losses/policy"]?.isNaN == true)
-        XCTAssertTrue(values["losses/value"]?.isNaN == true)
+        XCTAssertTrue(values["losses/policy_loss"]?.isNaN == true)
+        XCTAssertTrue(values["losses/value_loss"]?.isNaN == true)
         XCTAssertEqual(values["losses/entropy"], 0.5)
     }
 
     func testResumedRunAppendsToTheSameFile() throws {
         let first = try MetricsWriter(path: path)
-        try first.record(["charts/sps": 1], step: 10, time: 1)
-        try first.record(["charts/sps": 2], step: 20, time: 2)
+        try first.record(["charts/SPS": 1], step: 10, time: 1)
+        try first.record(["charts/SPS": 2], step: 20, time: 2)
         first.close()
         let resumed = try MetricsWriter(path: path)
-        try resumed.record(["charts/sps": 3], step: 30, time: 3)
+        try resumed.record(["charts/SPS": 3], step: 30, time: 3)
         resumed.close()
         XCTAssertEqual(try MetricsFile.records(at: path).map(\.step), [10, 20, 30])
     }
 
     func testTornLastLineIsSkippedAndResumeStartsAFreshLine() throws {
         let first = try MetricsWriter(path: path)
-        try first.record(["charts/sps": 1], step: 10, time: 1)
+        try first.record(["charts/SPS": 1], step: 10, time: 1)
         first.close()
         // What a crash in the middle of a write leaves.
         let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
@@ -73,7 +75,7 @@ final class MetricsWriterTests: XCTestCase {
         XCTAssertEqual(try MetricsFile.records(at: path).map(\.step), [10])
 
         let resumed = try MetricsWriter(path: path)
-        try resumed.record(["charts/sps": 3], step: 30, time: 3)
+        try resumed.record(["charts/SPS": 3], step: 30, time: 3)
         resumed.close()
         XCTAssertEqual(try MetricsFile.records(at: path).map(\.step), [10, 30])
     }

@@ -53,17 +53,17 @@ public enum ObservationData: Sendable, Equatable {
 
     /// Replaces the elements `range` with `other`'s, which must be of the same kind.
     public mutating func replaceSubrange(_ range: Range<Int>, with other: ObservationData) {
-        switch (self, other) {
-        case (.float32(var values), .float32(let new)):
-            self = .uint8([])  // lets `values` be the array's only reference, so the replacement is in place
+        switch other {
+        case .float32(let new):
+            guard case .float32(var values) = self else { preconditionFailure("observations of different dtypes") }
+            self = .uint8([])  // leaves `values` the array's only reference, so the replacement is in place
             values.replaceSubrange(range, with: new)
             self = .float32(values)
-        case (.uint8(var values), .uint8(let new)):
+        case .uint8(let new):
+            guard case .uint8(var values) = self else { preconditionFailure("observations of different dtypes") }
             self = .float32([])
             values.replaceSubrange(range, with: new)
             self = .uint8(values)
-        default:
-            preconditionFailure("observations of different dtypes")
         }
     }
 

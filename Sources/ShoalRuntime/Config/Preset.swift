@@ -25,20 +25,22 @@ public struct Preset: Sendable, Equatable {
         Preset(env: "Acrobot-v1", overrides: ["targetReturn=-75"]),
         Preset(env: "MountainCar-v0", overrides: ["targetReturn=-110"]),
         Preset(env: "Pendulum-v1", overrides: ["targetReturn=-200"]),
-        // Positions only: a policy needs memory to infer the velocities (an MLP stays near 44).
-        Preset(env: "StatelessCartPole-v1", overrides: ["core=lstm", "lstmSize=64", "targetReturn=475"]),
+        // Positions only: a policy needs memory to infer the velocities (an MLP stays near 44). One minibatch of all
+        // 16 columns a pass: the LSTM's products over 4 columns were too small to be fast (30.4 s against 23.7 s).
+        Preset(env: "StatelessCartPole-v1",
+               overrides: ["core=lstm", "lstmSize=64", "minibatches=1", "targetReturn=475"]),
         // MinAtar's network; an entropy bonus, without which the policy settled near-deterministic; unrolls of 64 and
-        // a learning rate of 5e-4, which took Breakout from 11.0 to 15.1 in 5 minutes (docs/benchmarks.md).
-        Preset(env: "MinAtar/", overrides: ["torso=minatar", "entropyCost=0.01", "unrollLength=64", "learningRate=5e-4"],
+        // a learning rate of 5e-4 (Breakout after 5 minutes: 15.1 and 11.2 in two runs, 11.0 with unrolls of 16 and
+        // 3e-4; docs/benchmarks.md).
+        Preset(env: "MinAtar/",
+               overrides: ["torso=minatar", "entropyCost=0.01", "unrollLength=64", "learningRate=5e-4"],
                example: "gymnasium:MinAtar/Breakout-v1"),
         // Atari through ale-py: gymnasium's standard preprocessing (shoal-env's atari pipeline), DQN's network, 32
         // environments a server (a 16-step unroll of 84×84×4 frames is 15 MB); IMPALA's single pass per batch, as
         // the convolutions make the learner the bottleneck on CPUs; deadlines for servers whose reset of 32 ALE
-        // environments takes seconds on a busy machine, for a learner's update of that many frames, and for the
-        // acknowledgement of a rollout that waits in the learner's queue behind such updates (else it is re-sent).
+        // environments takes seconds on a busy machine, and for a learner's update of that many frames.
         Preset(env: "ALE/", overrides: ["torso=nature", "envWrappers=[atari]", "envsPerServer=32", "entropyCost=0.01",
-                                        "algorithm=impala", "envTimeoutSeconds=30", "heartbeatTimeoutSeconds=30",
-                                        "resendSeconds=10"],
+                                        "algorithm=impala", "envTimeoutSeconds=30", "heartbeatTimeoutSeconds=30"],
                example: "gymnasium:ALE/Pong-v5"),
     ]
 

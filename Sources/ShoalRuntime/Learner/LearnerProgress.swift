@@ -4,13 +4,13 @@ import ShoalCore
 struct LearnerProgress {
     /// Environment steps in unique rollouts received (consumed or not).
     var envSteps: Int64 = 0
-    var returns = ReturnWindow(capacity: 100)
+    var episodes = EpisodeWindow(capacity: 100)
     var lags: [UInt64] = []
     var lastUpdate: UpdateStatistics?
 
     mutating func observe(_ rollout: Rollout) {
         envSteps += Int64(rollout.unrollLength * rollout.batchSize)
-        for episode in rollout.episodes { returns.append(episode.episodeReturn) }
+        for episode in rollout.episodes { episodes.append(episode) }
     }
 
     mutating func record(_ statistics: UpdateStatistics) {

@@ -105,6 +105,9 @@ public final class LearnerService {
     /// The weights version (updates applied since the run began).
     public var version: UInt64 { learner.version }
 
+    /// Environment steps learned from since the run began (restored with a checkpoint).
+    public var envSteps: Int64 { progress.envSteps }
+
     /// Serves until a stop condition holds or `shouldStop` returns true, then checkpoints and closes its sockets.
     public func run(shouldStop: () -> Bool = { TerminationSignals.stopRequested }) throws -> LearnerOutcome {
         defer { close() }
@@ -209,7 +212,10 @@ public final class LearnerService {
             route(source, to: identity)
             noteHeard(from: source.actorID)
             let countedBefore = intake.counters.duplicates
-            sendAcks(to: intake.admit(rollout, learnerVersion: learner.version))
+            // The source is answered at once, its acknowledgements as they stand: a rollout waiting in the queue behind
+            // long updates stays unacknowledged (consumed once, or re-sent if this learner dies), but its actor hears
+            // that the learner is alive and does not re-send it after `resendSeconds`.
+            sendAcks(to: intake.admit(rollout, learnerVersion: learner.version).union([source]))
             if intake.counters.duplicates == countedBefore { progress.observe(rollout) }
             return source.actorID
         case .weightsRequest(let request):
@@ -360,7 +366,7 @@ public final class LearnerService {
     }
 
     private func stopReason() -> TrainingSummary.StopReason? {
-        if let target = config.targetReturn, progress.returns.reached(target) { return .targetReached }
+        if let target = config.targetReturn, progress.episodes.reached(target) { return .targetReached }
         if let maxSteps = config.maxEnvSteps, progress.envSteps >= maxSteps { return .stepBudget }
         if let maxSeconds = config.maxSeconds, elapsedSeconds >= maxSeconds { return .timeBudget }
         return nil
@@ -368,7 +374,7 @@ public final class LearnerService {
 
     private func report() -> LearnerReport {
         LearnerReport(version: learner.version, envSteps: progress.envSteps, queueDepth: intake.queue.count,
-                      meanReturn: progress.returns.mean, episodes: progress.returns.episodesSeen,
+                      meanReturn: progress.episodes.meanReturn, episodes: progress.episodes.episodesSeen,
                       elapsedSeconds: elapsedSeconds, counters: intake.counters, medianLag: lastMedianLag,
                       settled: intake.settledSeqs.mapValues(\.count), known: intake.knownSeqCounts)
     }
@@ -376,18 +382,19 @@ public final class LearnerService {
     private func metrics(since mark: (time: ContinuousClock.Instant, steps: Int64)) -> [String: Double] {
         var values: [String: Double] = [:]
         let seconds = (clock.now - mark.time).seconds
-        if seconds > 0 { values["charts/sps"] = Double(progress.envSteps - mark.steps) / seconds }
-        if let mean = progress.returns.mean { values["charts/episode_return"] = Double(mean) }
-        values["charts/episodes"] = Double(progress.returns.episodesSeen)
+        if seconds > 0 { values["charts/SPS"] = Double(progress.envSteps - mark.steps) / seconds }
+        if let mean = progress.episodes.meanReturn { values["charts/episodic_return"] = Double(mean) }
+        if let mean = progress.episodes.meanLength { values["charts/episodic_length"] = Double(mean) }
+        values["charts/episodes"] = Double(progress.episodes.episodesSeen)
         values["charts/version"] = Double(learner.version)
         values["charts/elapsed_seconds"] = elapsedSeconds
         if let update = progress.lastUpdate {
-            values["losses/policy"] = Double(update.loss.policy)
-            values["losses/value"] = Double(update.loss.baseline)
+            values["losses/policy_loss"] = Double(update.loss.policy)
+            values["losses/value_loss"] = Double(update.loss.baseline)
             values["losses/entropy"] = Double(update.loss.entropy)
             values["losses/total"] = Double(update.loss.total)
             values["losses/gradient_norm"] = Double(update.gradientNorm)
-            values["losses/learning_rate"] = Double(update.learningRate)
+            values["charts/learning_rate"] = Double(update.learningRate)
             values["losses/mean_clipped_rho"] = Double(update.meanClippedRho)
             values["losses/approx_kl"] = Double(update.loss.approximateKL)
             if learner.network.spec.returnNormalization != .none {

@@ -69,7 +69,7 @@ public final class InProcessTrainer {
     }
 
     private func stopReason(_ tracker: ProgressTracker, elapsed: Double) -> TrainingSummary.StopReason? {
-        if let target = config.targetReturn, tracker.returns.reached(target) { return .targetReached }
+        if let target = config.targetReturn, tracker.episodes.reached(target) { return .targetReached }
         if let maxSteps = config.maxEnvSteps, tracker.envSteps >= maxSteps { return .stepBudget }
         if let maxSeconds = config.maxSeconds, elapsed >= maxSeconds { return .timeBudget }
         return nil

@@ -4,7 +4,7 @@ import ShoalCore
 struct ProgressTracker {
     private(set) var envSteps = 0
     private(set) var updates = 0
-    private(set) var returns = ReturnWindow(capacity: 100)
+    private(set) var episodes = EpisodeWindow(capacity: 100)
     private var lags: [UInt64] = []
     private var lastUpdate: TrainingProgress.UpdateSummary?
     private var stepsAtLastSnapshot = 0
@@ -12,7 +12,7 @@ struct ProgressTracker {
 
     mutating func record(_ rollout: Rollout) {
         envSteps += rollout.unrollLength * rollout.batchSize
-        for episode in rollout.episodes { returns.append(episode.episodeReturn) }
+        for episode in rollout.episodes { episodes.append(episode) }
     }
 
     mutating func record(_ statistics: UpdateStatistics) {
@@ -33,6 +33,6 @@ struct ProgressTracker {
         lags.removeAll(keepingCapacity: true)
         return TrainingProgress(
             elapsedSeconds: elapsed, envSteps: envSteps, updates: updates, stepsPerSecond: rate,
-            meanReturn: returns.mean, episodes: returns.episodesSeen, policyLag: lag, lastUpdate: lastUpdate)
+            meanReturn: episodes.meanReturn, episodes: episodes.episodesSeen, policyLag: lag, lastUpdate: lastUpdate)
     }
 }

@@ -79,18 +79,22 @@ public final class LSTMCore {
         (self.timeSteps, self.batch, self.inputs, self.resets) = (timeSteps, batch, inputs, resets)
         (previousHidden, previousCell, gates, cells, cellTanhs) = ([], [], [], [], [])
         outputs = [Float](repeating: 0, count: timeSteps * batch * h)
+        // x·W + b for every step at once, one product; only h·U waits for the previous step.
+        var projected = [Float](repeating: 0, count: timeSteps * batch * 4 * h)
+        projected.withUnsafeMutableBufferPointer { z in
+            for row in 0..<(timeSteps * batch) {
+                (z.baseAddress! + row * 4 * h).update(from: parameters + biasOffset, count: 4 * h)
+            }
+            Gemm.multiply(inputs, parameters, into: z.baseAddress!, m: timeSteps * batch, n: 4 * h, k: inputSize,
+                          accumulate: true, backend: backend)
+        }
         var (state, memory) = (hidden, cell)
         for t in 0..<timeSteps {
             for b in 0..<batch where resets[t * batch + b] {
                 for j in 0..<h { (state[b * h + j], memory[b * h + j]) = (0, 0) }
             }
-            var z = [Float](repeating: 0, count: batch * 4 * h)
+            var z = Array(projected[(t * batch * 4 * h)..<((t + 1) * batch * 4 * h)])
             z.withUnsafeMutableBufferPointer { z in
-                for b in 0..<batch { (z.baseAddress! + b * 4 * h).update(from: parameters + biasOffset, count: 4 * h) }
-                inputs.withUnsafeBufferPointer { x in
-                    Gemm.multiply(x.baseAddress! + t * batch * inputSize, parameters, into: z.baseAddress!, m: batch,
-                                  n: 4 * h, k: inputSize, accumulate: true, backend: backend)
-                }
                 Gemm.multiply(state, parameters + recurrentOffset, into: z.baseAddress!, m: batch, n: 4 * h, k: h,
                               accumulate: true, backend: backend)
             }
@@ -125,12 +129,14 @@ public final class LSTMCore {
                          parameterGradient: UnsafeMutablePointer<Float>) -> [Float] {
         let h = hiddenSize
         precondition(outputGradient.count == timeSteps * batch * h)
-        var inputGradient = [Float](repeating: 0, count: timeSteps * batch * inputSize)
+        // ∂L/∂z of every step, [T, B, 4H]: the input weights' and the inputs' gradients are one product each after
+        // the loop, like the forward pass's input projection.
+        var gateGradients = [Float](repeating: 0, count: timeSteps * batch * 4 * h)
         var hiddenCarry = [Float](repeating: 0, count: batch * h)
         var cellCarry = hiddenCarry
         for t in stride(from: timeSteps - 1, through: 0, by: -1) {
             let (z, previous) = (gates[t], previousCell[t])
-            var dz = [Float](repeating: 0, count: batch * 4 * h)
+            let base = t * batch * 4 * h
             var cellGradient = [Float](repeating: 0, count: batch * h)
             for b in 0..<batch {
                 let row = b * 4 * h
@@ -140,35 +146,38 @@ public final class LSTMCore {
                     let dh = outputGradient[(t * batch + b) * h + j] + hiddenCarry[k]
                     let squashed = cellTanhs[t][k]
                     let dc = dh * o * (1 - squashed * squashed) + cellCarry[k]
-                    dz[row + j] = dc * g * i * (1 - i)
-                    dz[row + h + j] = dc * previous[k] * f * (1 - f)
-                    dz[row + 2 * h + j] = dc * i * (1 - g * g)
-                    dz[row + 3 * h + j] = dh * squashed * o * (1 - o)
+                    gateGradients[base + row + j] = dc * g * i * (1 - i)
+                    gateGradients[base + row + h + j] = dc * previous[k] * f * (1 - f)
+                    gateGradients[base + row + 2 * h + j] = dc * i * (1 - g * g)
+                    gateGradients[base + row + 3 * h + j] = dh * squashed * o * (1 - o)
                     cellGradient[k] = dc * f
                 }
             }
-            inputs.withUnsafeBufferPointer { x in
-                Gemm.multiply(x.baseAddress! + t * batch * inputSize, transposeA: true, dz, into: parameterGradient,
-                              m: inputSize, n: 4 * h, k: batch, accumulate: true, backend: backend)
-            }
-            Gemm.multiply(previousHidden[t], transposeA: true, dz, into: parameterGradient + recurrentOffset, m: h,
-                          n: 4 * h, k: batch, accumulate: true, backend: backend)
-            for b in 0..<batch {
-                for j in 0..<(4 * h) { parameterGradient[biasOffset + j] += dz[b * 4 * h + j] }
-            }
-            inputGradient.withUnsafeMutableBufferPointer { dx in
-                Gemm.multiply(dz, parameters, transposeB: true, into: dx.baseAddress! + t * batch * inputSize,
-                              m: batch, n: inputSize, k: 4 * h, backend: backend)
-            }
-            hiddenCarry.withUnsafeMutableBufferPointer { carry in
-                Gemm.multiply(dz, parameters + recurrentOffset, transposeB: true, into: carry.baseAddress!, m: batch,
-                              n: h, k: 4 * h, backend: backend)
+            gateGradients.withUnsafeBufferPointer { all in
+                let dz = all.baseAddress! + base
+                Gemm.multiply(previousHidden[t], transposeA: true, dz, into: parameterGradient + recurrentOffset,
+                              m: h, n: 4 * h, k: batch, accumulate: true, backend: backend)
+                hiddenCarry.withUnsafeMutableBufferPointer { carry in
+                    Gemm.multiply(dz, parameters + recurrentOffset, transposeB: true, into: carry.baseAddress!,
+                                  m: batch, n: h, k: 4 * h, backend: backend)
+                }
             }
             cellCarry = cellGradient
             // A sequence whose state was zeroed at t passes no gradient further back.
             for b in 0..<batch where resets[t * batch + b] {
                 for j in 0..<h { (hiddenCarry[b * h + j], cellCarry[b * h + j]) = (0, 0) }
             }
+        }
+        let rows = timeSteps * batch
+        Gemm.multiply(inputs, transposeA: true, gateGradients, into: parameterGradient, m: inputSize, n: 4 * h,
+                      k: rows, accumulate: true, backend: backend)
+        for row in 0..<rows {
+            for j in 0..<(4 * h) { parameterGradient[biasOffset + j] += gateGradients[row * 4 * h + j] }
+        }
+        var inputGradient = [Float](repeating: 0, count: rows * inputSize)
+        inputGradient.withUnsafeMutableBufferPointer { dx in
+            Gemm.multiply(gateGradients, parameters, transposeB: true, into: dx.baseAddress!, m: rows, n: inputSize,
+                          k: 4 * h, backend: backend)
         }
         return inputGradient
     }
