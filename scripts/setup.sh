@@ -44,14 +44,13 @@ echo "setup: building the C environment-server library and its example (c/)" >&2
 make -s -C "$root/c"
 echo "setup: installing the shoal-env Python package (python/) with pip" >&2
 pip_install "$root/python[test]"
-tensorboard=2.21.0  # TensorBoard's own reader checks the event files the learner writes (TensorBoardTests)
-if [ "$(python3 -m pip show tensorboard 2>/dev/null | sed -n 's/^Version: //p')" != "$tensorboard" ]; then
-    echo "setup: installing tensorboard $tensorboard with pip" >&2
-    pip_install "tensorboard==$tensorboard"
-fi
-kubernetes_validate=1.37.0
-if [ "$(python3 -m pip show kubernetes-validate 2>/dev/null | sed -n 's/^Version: //p')" != "$kubernetes_validate" ]
-then
-    echo "setup: installing kubernetes-validate $kubernetes_validate with pip" >&2
-    pip_install "kubernetes-validate==$kubernetes_validate"
-fi
+# Installs NAME at VERSION with pip unless that version is there.
+pip_pinned() {
+    if [ "$(python3 -m pip show "$1" 2>/dev/null | sed -n 's/^Version: //p')" != "$2" ]; then
+        echo "setup: installing $1 $2 with pip" >&2
+        pip_install "$1==$2"
+    fi
+}
+pip_pinned tensorboard 2.21.0  # TensorBoard's own reader checks the event files the learner writes (TensorBoardTests)
+pip_pinned safetensors 0.8.0   # Hugging Face's reader checks the files shoal export writes (ExportTests)
+pip_pinned kubernetes-validate 1.37.0

@@ -9,12 +9,7 @@ final class TensorBoardTests: XCTestCase {
     /// config as text, holding every value of metrics.jsonl at the same step under the same tag (as float32), with
     /// cleanRL's tag names; the resumed file's steps continue the first's.
     func testARunsEventFilesHoldEveryMetricAndAResumedRunAddsAFile() throws {
-        let runs = try temporaryDirectory("tensorboard")
-        let first = try ShoalProcess(["train", "--runs-dir", runs.path, "--max-env-steps", "40000",
-                                      "--set", "targetReturn=none"], log: runs.appendingPathComponent("first.log"))
-        defer { first.kill() }
-        XCTAssertEqual(first.wait(timeout: 120), 0, first.output)
-        let run = try onlyRun(in: runs)
+        let (runs, run) = try trainToTheEnd("tensorboard", ["--max-env-steps", "40000", "--set", "targetReturn=none"])
         let resumed = try ShoalProcess(["train", "--resume", run.path, "--max-env-steps", "80000"],
                                        log: runs.appendingPathComponent("resumed.log"))
         defer { resumed.kill() }
@@ -85,24 +80,8 @@ final class TensorBoardTests: XCTestCase {
 
     /// The records of each file, read by TensorBoard's reader.
     private func readEvents(_ files: [String]) throws -> [[EventRecord]] {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/tensorboard/read_events.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [PythonEnvironmentServers.python, script] + files
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw LiveRunError(description: "read_events.py failed (is tensorboard installed? scripts/setup.sh):\n"
-                               + problems)
-        }
-        return try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+        let printed = try runFixtureScript("tensorboard/read_events.py", files, package: "tensorboard")
+        return try String(decoding: printed, as: UTF8.self).split(separator: "\n").map {
             try JSONDecoder().decode([EventRecord].self, from: Data($0.utf8))
         }
     }

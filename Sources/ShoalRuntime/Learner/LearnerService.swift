@@ -361,7 +361,7 @@ public final class LearnerService {
             version: learner.version, parameters: learner.network.parameters,
             optimizerTensors: learner.optimizer.stateTensors, optimizerScalars: learner.optimizer.stateScalars,
             counters: counters,
-            metadata: ["run_id": runID, "network": "\(spec)",
+            metadata: ["run_id": runID, "network": "\(spec)", PolicyExport.networkSpecKey: PolicyExport.json(spec),
                        SettledSeqs.metadataKey: try SettledSeqs.encode(intake.settledSeqs)]))
     }
 
