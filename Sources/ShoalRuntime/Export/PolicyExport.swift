@@ -2,8 +2,8 @@ import Foundation
 import ShoalCore
 
 /// `shoal export`: a run's trained policy as a safetensors file, each parameter tensor under its name
-/// (`ParameterLayout.namedTensors`) and the architecture (`NetworkSpec` as JSON) in the metadata, so that the policy can
-/// be rebuilt without Shoal.
+/// (`ParameterLayout.namedTensors`) and the architecture (`NetworkSpec` as JSON) in the metadata, so that the policy
+/// can be rebuilt without Shoal (`shoal_env.load_policy`).
 public enum PolicyExport {
     /// What an export wrote.
     public struct Summary: Sendable, Equatable {
@@ -25,28 +25,36 @@ public enum PolicyExport {
     /// `output`, atomically.
     public static func export(_ source: String, to output: String) throws -> Summary {
         let (file, state) = try checkpoint(at: source)
-        guard let json = state.metadata[networkSpecKey], let spec = try? JSONDecoder().decode(
-            NetworkSpec.self, from: Data(json.utf8)) else {
-            throw ShoalRuntimeError(.garbled, subject: file,
-                                    reason: "the checkpoint does not describe its network (written before `shoal export` "
-                                        + "existed): resume the run for a moment to checkpoint it again")
+        guard let json = state.metadata[networkSpecKey],
+              let spec = try? JSONDecoder().decode(NetworkSpec.self, from: Data(json.utf8)) else {
+            throw ShoalRuntimeError(.garbled, subject: file, reason: "the checkpoint does not describe its network "
+                                        + "(written before `shoal export` existed): resume the run for a moment to "
+                                        + "checkpoint it again")
         }
-        let layout = ParameterLayout(spec: spec)
-        guard layout.count == state.parameters.count else {
+        guard ParameterLayout(spec: spec).count == state.parameters.count else {
             throw ShoalRuntimeError(.garbled, subject: file, reason: "holds \(state.parameters.count) parameters, its "
-                                        + "network has \(layout.count)")
+                                        + "network has \(ParameterLayout(spec: spec).count)")
         }
-        let tensors = layout.namedTensors(spec: spec).map { ($0.name, $0.shape, state.parameters[$0.range]) }
+        let (tensors, bytes) = try write(spec: spec, parameters: state.parameters, version: state.version,
+                                         runID: state.metadata["run_id"] ?? "", to: output)
+        return Summary(checkpoint: file, version: state.version, tensors: tensors, bytes: bytes)
+    }
+
+    /// Writes the policy of `spec` with `parameters` to `output`, atomically; returns the tensors and bytes written.
+    public static func write(spec: NetworkSpec, parameters: [Float], version: UInt64, runID: String,
+                             to output: String) throws -> (tensors: Int, bytes: Int) {
+        let tensors = ParameterLayout(spec: spec).namedTensors(spec: spec).map {
+            ($0.name, $0.shape, parameters[$0.range])
+        }
         let bytes = try Safetensors.encode(tensors, metadata: [
-            Key.format: "shoal-policy/1", Key.network: json, Key.version: "\(state.version)",
-            Key.runID: state.metadata["run_id"] ?? "",
+            Key.format: "shoal-policy/1", Key.network: json(spec), Key.version: "\(version)", Key.runID: runID,
         ])
         do {
             try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
         } catch {
             throw ShoalRuntimeError(.cannotCreate, subject: output, reason: "\(error.localizedDescription)")
         }
-        return Summary(checkpoint: file, version: state.version, tensors: tensors.count, bytes: bytes.count)
+        return (tensors.count, bytes.count)
     }
 
     /// The checkpoint metadata key under which the learner records its network as JSON.
