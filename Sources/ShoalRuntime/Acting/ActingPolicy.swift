@@ -20,9 +20,6 @@ final class ActingPolicy {
         self.generator = generator
     }
 
-    /// Floats in one observation.
-    var observationSize: Int { network.spec.observationSize }
-
     /// Replaces the parameters.
     func adopt(parameters: [Float], version: UInt64) {
         precondition(parameters.count == network.layout.count, "weights do not fit the network")

@@ -31,9 +31,10 @@ public enum PolicyExport {
                                         + "(written before `shoal export` existed): resume the run for a moment to "
                                         + "checkpoint it again")
         }
-        guard ParameterLayout(spec: spec).count == state.parameters.count else {
+        let expected = ParameterLayout(spec: spec).count
+        guard expected == state.parameters.count else {
             throw ShoalRuntimeError(.garbled, subject: file, reason: "holds \(state.parameters.count) parameters, its "
-                                        + "network has \(ParameterLayout(spec: spec).count)")
+                                        + "network has \(expected)")
         }
         let (tensors, bytes) = try write(spec: spec, parameters: state.parameters, version: state.version,
                                          runID: state.metadata["run_id"] ?? "", to: output)
