@@ -37,6 +37,8 @@ start options:
   --rollouts-port P       learner's rollouts port (default 5555)
   --weights-port P        learner's weights port (default 5556)
   --keys DIR              CurveZMQ keys (see below): encrypt every connection, accept only the actors' key
+  --prometheus HOST:PORT  serve Prometheus metrics on every host: its supervisor on PORT, the learner (first
+                          host) on PORT+1, the host's actors on the ports after, in id order
 stop options:
   --timeout S             seconds to wait for each supervisor after SIGTERM before SIGKILL (default 60)
 logs options:
@@ -107,6 +109,7 @@ plan_command() {
     for pair in "${sets[@]+"${sets[@]}"}"; do words+=(--set "$pair"); done
     if [ "$index" -eq 0 ]; then words+=(--learner-ports "$rollouts_port,$weights_port"); fi
     if [ -n "$keys_dir" ]; then words+=(--keys @DIR@/keys); fi
+    if [ -n "$prometheus" ]; then words+=(--prometheus "$prometheus"); fi
     local command='"$shoal"'
     for word in "${words[@]}"; do
         case $word in
@@ -171,7 +174,7 @@ EOF
 command_start() {
     local hosts_file="" learner="" actor_hosts="" config=configs/cartpole.yaml
     actors_per_host=2 run_id="shoal-$(date -u +%Y%m%d-%H%M%S)" remote_dir=shoal-runs
-    rollouts_port=5555 weights_port=5556 keys_dir=""
+    rollouts_port=5555 weights_port=5556 keys_dir="" prometheus=""
     sets=() hosts=() actor_counts=() addresses=()
     while [ $# -gt 0 ]; do
         case $1 in
@@ -186,6 +189,7 @@ command_start() {
             --rollouts-port) rollouts_port=$2; shift 2 ;;
             --weights-port) weights_port=$2; shift 2 ;;
             --keys) keys_dir=$2; shift 2 ;;
+            --prometheus) prometheus=$2; shift 2 ;;
             *) die "start: unknown option '$1' (see --help)" ;;
         esac
     done

@@ -6,9 +6,9 @@ set -euo pipefail
 # environment-server library in c/). Tests: valgrind (the C library's leak check); iproute2 (network
 # namespaces); iptables, libnetfilter-queue-dev, gcc and libc6-dev (delay and loss on kernels without tc netem, see
 # Tests/NetworkTools/netdelay.c); slurmctld, slurmd, slurm-client and munge (a real one-node Slurm for
-# cluster/test/slurm-real.sh).
+# cluster/test/slurm-real.sh); prometheus (its promtool checks the metrics endpoints).
 packages=(pkg-config libzmq3-dev libopenblas-dev libprotobuf-c-dev protobuf-compiler make valgrind iproute2
-          iptables libnetfilter-queue-dev gcc libc6-dev slurmctld slurmd slurm-client munge)
+          iptables libnetfilter-queue-dev gcc libc6-dev slurmctld slurmd slurm-client munge prometheus)
 
 missing=()
 for package in "${packages[@]}"; do

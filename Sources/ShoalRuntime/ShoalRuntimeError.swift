@@ -41,6 +41,9 @@ public struct ShoalRuntimeError: Error, Sendable, Equatable, CustomStringConvert
         /// An environment server that cannot be used (`subject`: its address): it does not answer, answers with an
         /// error, or hosts environments that do not fit the run.
         case environmentServer
+        /// A Prometheus endpoint that cannot be used (`subject`: the address as given): not `HOST:PORT`, or it
+        /// cannot be bound.
+        case metricsEndpoint
     }
 
     /// The kind of problem.
@@ -78,6 +81,7 @@ public struct ShoalRuntimeError: Error, Sendable, Equatable, CustomStringConvert
         case .noSuchProcess: return "no process '\(subject)' in this run; \(reason)"
         case .processNotRunning: return "'\(subject)' is not running now (\(reason))"
         case .environmentServer: return "environment server \(subject): \(reason)"
+        case .metricsEndpoint: return "prometheus endpoint '\(subject)': \(reason)"
         }
     }
 }

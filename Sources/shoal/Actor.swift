@@ -32,9 +32,12 @@ struct Actor: ParsableCommand {
                 learner: learner, weights: weights,
                 envServers: envServers.map { $0.split(separator: ",").map(String.init) }),
             security: try security.load())
+        let prometheus = try role.serveMetrics(role: .actor, id: id, series: ActorPrometheus.init)
+        defer { prometheus?.stop() }
         let heartbeats = try SupervisorLink(role: .actor, id: id)
         defer { heartbeats.close() }
         service.onReport = { report in
+            prometheus?.series.record(report)
             heartbeats.beat(policyVersion: report.policyVersion, environmentSteps: report.envSteps,
                             queueDepth: report.unacknowledged, stats: report.stats)
         }

@@ -53,6 +53,11 @@ struct Plan: ParsableCommand {
             + "sees it: the learner accepts only the actor key.", valueName: "dir"))
     var keys: String?
 
+    @Option(help: ArgumentHelp(
+        "Serve Prometheus metrics: this host's supervisor at HOST:PORT, its learner on PORT+1, its actors on PORT+2 "
+            + "onwards in id order.", valueName: "host:port"))
+    var prometheus: String?
+
     func run() throws {
         let resolved = try TrainingConfig.resolve(file: config, overrides: overrides)
         let binds = try learnerPorts.map { try ports($0, option: "--learner-ports") }
@@ -70,6 +75,10 @@ struct Plan: ParsableCommand {
             socketDirectory: sockets ?? dir)
         plan.overrides = overrides
         plan.keyDirectory = keys
+        try asUsageError { () throws(ShoalRuntimeError) in
+            plan.prometheus = try prometheus.map { text throws(ShoalRuntimeError) in try MetricsAddress(parsing: text) }
+            try plan.validatePrometheusPorts()
+        }
         print(plan.yaml(heartbeatEndpoint: sockets.map { RunDirectory.ipcEndpoint(in: $0, named: "supervisor") }),
               terminator: "")
     }

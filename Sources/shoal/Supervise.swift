@@ -18,6 +18,7 @@ struct Supervise: ParsableCommand {
               startupTimeout: 60             # until the first heartbeat
               pollInterval: 0.1
               statusInterval: 0.5
+              prometheus: 0.0.0.0:9100       # serve the supervisor's metrics (default: nowhere)
               heartbeatEndpoint: tcp://*:5599   # default: ipc in the run dir
               restart: {maxRestarts: 5, window: 60, initialBackoff: 0.25,
                         maxBackoff: 8, jitter: 0.2}
@@ -50,12 +51,18 @@ struct Supervise: ParsableCommand {
     @Option(name: .customLong("run-dir"), help: "Run directory (status.json, logs); overrides the plan's.")
     var runDirectory: String?
 
+    @Option(help: ArgumentHelp("Serve the supervisor's Prometheus metrics at http://HOST:PORT/metrics (replaces the "
+                               + "plan's prometheus).", valueName: "host:port"))
+    var prometheus: String?
+
     func run() throws {
-        var plan: SupervisionPlan
-        do {
-            plan = try SupervisionPlan.load(path: self.plan, runDirectory: runDirectory)
-        } catch {
-            throw ValidationError(error.description)
+        var plan = try asUsageError { () throws(ShoalRuntimeError) in
+            try SupervisionPlan.load(path: self.plan, runDirectory: runDirectory)
+        }
+        if let prometheus {
+            plan.settings.prometheus = try asUsageError { () throws(ShoalRuntimeError) in
+                try MetricsAddress(parsing: prometheus)
+            }
         }
         let thisBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]

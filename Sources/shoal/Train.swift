@@ -43,6 +43,11 @@ struct Train: ParsableCommand {
     @Option(help: "Where new run directories are created.")
     var runsDir = RunDirectory.defaultBase
 
+    @Option(help: ArgumentHelp(
+        "Serve Prometheus metrics: the supervisor at http://HOST:PORT/metrics, the learner on PORT+1, actor i on "
+            + "PORT+2+i.", valueName: "host:port"))
+    var prometheus: String?
+
     @Flag(help: ArgumentHelp(
         "Print the resolved config, each field with where its value came from (default, preset, file, --set, flag), "
             + "and exit."))
@@ -53,6 +58,9 @@ struct Train: ParsableCommand {
             throw ValidationError("--resume uses the run's own config.yaml; give overrides with --set, not a file")
         }
         if resume != nil && inProcess { throw ValidationError("--resume applies to multiprocess runs, not --in-process") }
+        if prometheus != nil && inProcess {
+            throw ValidationError("--prometheus serves the processes of a multiprocess run, not --in-process")
+        }
     }
 
     func run() throws {
@@ -84,6 +92,9 @@ struct Train: ParsableCommand {
     }
 
     private func trainWithProcesses(_ config: TrainingConfig) throws {
+        let address = try asUsageError { () throws(ShoalRuntimeError) in
+            try prometheus.map { text throws(ShoalRuntimeError) in try MetricsAddress(parsing: text) }
+        }
         let run: RunDirectory
         do {
             run = try resume.map { path throws(ShoalRuntimeError) in try RunDirectory.open(path) }
@@ -91,9 +102,12 @@ struct Train: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        let training = try asUsageError { () throws(ShoalRuntimeError) in
+            try SingleNodeTraining(config: config, run: run, executable: Self.executablePath, prometheus: address)
+        }
         print("run directory: \(run.path)")
         print("tensorboard: tensorboard --logdir \(run.path)")
-        let training = SingleNodeTraining(config: config, run: run, executable: Self.executablePath)
+        if let address { print("prometheus: \(address.url) (learner and actors on the next ports)") }
         let display = ProgressDisplay()
         let summary = try training.start { display.show($0) }
         display.finish()

@@ -7,6 +7,8 @@ public struct LearnerReport: Sendable {
     public var episodes: Int
     public var elapsedSeconds: Double
     public var counters: LearnerCounters
+    /// Actors heard from within the heartbeat timeout.
+    public var connectedActors: Int
     /// Median policy lag of the rollouts consumed since the previous report.
     public var medianLag: Double?
     /// Rollouts settled (consumed or dropped) per actor incarnation.

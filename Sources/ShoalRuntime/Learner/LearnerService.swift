@@ -372,10 +372,12 @@ public final class LearnerService {
         return nil
     }
 
-    private func report() -> LearnerReport {
+    /// The learner's figures now.
+    public func report() -> LearnerReport {
         LearnerReport(version: learner.version, envSteps: progress.envSteps, queueDepth: intake.queue.count,
                       meanReturn: progress.episodes.meanReturn, episodes: progress.episodes.episodesSeen,
-                      elapsedSeconds: elapsedSeconds, counters: intake.counters, medianLag: lastMedianLag,
+                      elapsedSeconds: elapsedSeconds, counters: intake.counters,
+                      connectedActors: presence.connected, medianLag: lastMedianLag,
                       settled: intake.settledSeqs.mapValues(\.count), known: intake.knownSeqCounts)
     }
 

@@ -12,6 +12,8 @@ public struct RunStatus: Codable, Sendable, Equatable {
     public var outcome: String?
     /// Pid of the supervisor writing this file.
     public var supervisorPID: Int32
+    /// Where the supervisor serves Prometheus metrics (`HOST:PORT`), if it does.
+    public var prometheus: String?
     public var processes: [ProcessStatus]
     /// Rollout accounting, from the learner's and actors' latest reports.
     public var accounting: RolloutAccounting
@@ -51,6 +53,8 @@ public struct ProcessStatus: Codable, Sendable, Equatable {
     public var state: ProcessState
     /// Times restarted after a crash or silence.
     public var restarts: Int
+    /// Where it serves Prometheus metrics (`HOST:PORT`), if it does.
+    public var prometheus: String?
     /// Grows by one on each start; actors stamp it on their rollouts.
     public var incarnation: UInt32
     /// Unix time of the last heartbeat, nil before the first.
@@ -77,7 +81,7 @@ public struct ProcessStatus: Codable, Sendable, Equatable {
 }
 
 /// What the supervisor believes about a child.
-public enum ProcessState: String, Codable, Sendable {
+public enum ProcessState: String, Codable, Sendable, CaseIterable {
     /// Spawned; no heartbeat yet.
     case starting
     /// Sending heartbeats.

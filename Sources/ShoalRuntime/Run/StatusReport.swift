@@ -35,6 +35,7 @@ public enum StatusReport {
             lines.append("last exits:")
             lines.append(contentsOf: exits)
         }
+        if let endpoints = prometheusTable(status) { lines.append(endpoints) }
         lines.append("")
         lines.append(accountingTable(status.accounting))
         if alone, let ledger = status.ledger, !ledger.coversLearnerAndActors {
@@ -96,6 +97,15 @@ public enum StatusReport {
             ])
         }
         return TextTable(rows: rows).rendered()
+    }
+
+    /// Where each process serves Prometheus metrics, if any does.
+    private static func prometheusTable(_ status: RunStatus) -> String? {
+        let served = [("supervisor", status.prometheus)] + status.processes.map { ($0.name, $0.prometheus) }
+        let rows = served.compactMap { name, address in
+            address.map { ["  \(name)", (try? MetricsAddress(parsing: $0).url) ?? $0] }
+        }
+        return rows.isEmpty ? nil : "prometheus:\n" + TextTable(rows: rows).rendered()
     }
 
     private static func accountingTable(_ accounting: RolloutAccounting) -> String {

@@ -58,6 +58,14 @@ public struct ChildSpec: Sendable, Equatable {
     }
 }
 
+extension ChildSpec {
+    /// Where the child serves Prometheus metrics: the address its command gives with `--prometheus`, if any.
+    public var prometheus: String? {
+        guard let flag = arguments.firstIndex(of: "--prometheus"), flag + 1 < arguments.count else { return nil }
+        return arguments[flag + 1]
+    }
+}
+
 /// What a child's exit with status 0 means.
 public enum CleanExitAction: String, Sendable, Codable, CaseIterable {
     /// The child finished the run's work (the learner reached its target): stop the others in order, run finished.

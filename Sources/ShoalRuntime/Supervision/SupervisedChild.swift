@@ -38,8 +38,10 @@ struct SupervisedChild {
 
     /// Its line in status.json.
     var status: ProcessStatus {
-        ProcessStatus(
+        var status = ProcessStatus(
             name: spec.name, role: spec.role.rawValue, id: spec.id, pid: pid, state: state, restarts: restarts,
             incarnation: incarnation, lastHeartbeat: lastHeartbeatUnixTime, lastExit: lastExit, stats: stats)
+        status.prometheus = spec.prometheus
+        return status
     }
 }

@@ -14,6 +14,7 @@ import Yams
 /// startupTimeout: 60
 /// pollInterval: 0.1
 /// statusInterval: 0.5
+/// prometheus: 0.0.0.0:9100     # serve the supervisor's metrics there (default: nowhere)
 /// restart: {maxRestarts: 5, window: 60, initialBackoff: 0.25, maxBackoff: 8, backoffMultiplier: 2, jitter: 0.2}
 /// children:
 ///   - {name: learner, role: learner, command: [shoal, learner]}
@@ -67,6 +68,9 @@ public struct SupervisionPlan: Sendable {
         file.startupTimeout.map { settings.startupTimeout = .seconds($0) }
         file.pollInterval.map { settings.pollInterval = .seconds($0) }
         file.statusInterval.map { settings.statusInterval = .seconds($0) }
+        settings.prometheus = try file.prometheus.map { text throws(ShoalRuntimeError) in
+            try MetricsAddress(parsing: text)
+        }
         let restart = file.restart?.applied(to: .default) ?? .default
         let children = try file.children.map { entry throws(ShoalRuntimeError) in
             try entry.spec(defaultRestart: restart)
@@ -84,6 +88,7 @@ private struct PlanFile: Decodable {
     var startupTimeout: Double?
     var pollInterval: Double?
     var statusInterval: Double?
+    var prometheus: String?
     var restart: RestartEntry?
     var children: [ChildEntry]
 }

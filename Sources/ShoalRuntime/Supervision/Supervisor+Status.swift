@@ -3,18 +3,22 @@ import Foundation
 extension Supervisor {
     /// The run as status.json describes it right now.
     func currentStatus(state: RunState, outcome: String? = nil, endedAt: Double? = nil) -> RunStatus {
-        RunStatus(
+        var status = RunStatus(
             runID: settings.runID, state: state, startedAt: startedAtUnixTime, endedAt: endedAt, outcome: outcome,
             supervisorPID: getpid(), processes: children.map(\.status), accounting: ledger.accounting,
             ledger: ledger)
+        status.prometheus = prometheus?.address.description
+        return status
     }
 
     /// Replaces status.json atomically. A failed write is logged, not fatal: the children matter more than the
     /// report, and the next write may succeed.
     func writeStatus(state: RunState, outcome: String? = nil, endedAt: Double? = nil) {
         nextStatusWrite = .now + settings.statusInterval
+        let status = currentStatus(state: state, outcome: outcome, endedAt: endedAt)
+        prometheus?.series.record(status, ignoredHeartbeats: ignoredHeartbeats)
         do {
-            try currentStatus(state: state, outcome: outcome, endedAt: endedAt).write(to: settings.statusPath)
+            try status.write(to: settings.statusPath)
         } catch {
             log.error("cannot write \(settings.statusPath): \(error)")
         }

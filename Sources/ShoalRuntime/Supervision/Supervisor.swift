@@ -34,6 +34,8 @@ public final class Supervisor {
     var randomness = SystemRandomNumberGenerator()
     let startedAtUnixTime = Date().timeIntervalSince1970
     var nextStatusWrite = ContinuousClock.now
+    /// Its Prometheus endpoint, when the settings ask for one.
+    let prometheus: ServedMetrics<SupervisorPrometheus>?
     private let context: ZMQContext
     private let shutdownRequest: ShutdownRequest
     private var shutdownRequestsSeen = 0
@@ -63,6 +65,7 @@ public final class Supervisor {
             throw ShoalRuntimeError(.heartbeatSocket, subject: settings.heartbeatBindEndpoint,
                                     reason: error.description)
         }
+        let inbox: HeartbeatInbox
         do {
             inbox = try HeartbeatInbox(
                 context: context, bindEndpoint: settings.heartbeatBindEndpoint, runID: settings.runID)
@@ -70,6 +73,17 @@ public final class Supervisor {
             context.close()
             throw error
         }
+        do {
+            prometheus = try settings.prometheus.map { address throws(ShoalRuntimeError) in
+                try ServedMetrics(at: address, runID: settings.runID, role: .supervisor,
+                                  series: SupervisorPrometheus.init)
+            }
+        } catch {
+            inbox.close()
+            context.close()
+            throw error
+        }
+        self.inbox = inbox
         self.settings = settings
         self.children = children
         self.context = context
@@ -80,6 +94,7 @@ public final class Supervisor {
 
     deinit {
         // Normally done at the end of run(); this covers a supervisor created and then dropped without running.
+        if !hasRun { prometheus?.stop() }
         inbox.close()
         context.close()
     }
@@ -99,6 +114,7 @@ public final class Supervisor {
         log.log(level: final.runState == .failed ? .error : .info, "run \(final.runState.rawValue): \(final.reason)")
         stopAll()
         writeStatus(state: final.runState, outcome: final.reason, endedAt: Date().timeIntervalSince1970)
+        prometheus?.stop()
         inbox.close()
         context.close()
         return final

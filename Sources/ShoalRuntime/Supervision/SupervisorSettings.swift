@@ -18,6 +18,8 @@ public struct SupervisorSettings: Sendable {
     /// Turn SIGINT and SIGTERM into a shutdown while `run()` runs (off when the host handles signals itself and
     /// uses a `ShutdownRequest`).
     public var handlesSignals: Bool
+    /// Where the supervisor serves its Prometheus metrics (`http://HOST:PORT/metrics`); nil for nowhere.
+    public var prometheus: MetricsAddress?
 
     /// Settings with production defaults: heartbeat timeout 10 s, startup timeout 60 s, 100 ms polls, status
     /// every 0.5 s, signals handled.

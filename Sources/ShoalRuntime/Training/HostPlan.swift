@@ -35,6 +35,9 @@ public struct HostPlan: Sendable {
     /// that the learner's and actors' connections use; nil for plain text.
     public var keyDirectory: String?
     public var restartPolicy = RestartPolicy.default
+    /// Where this host's supervisor serves Prometheus metrics; its learner then serves them on the next port and its
+    /// actors on the ports after that, in id order. Nil for no metrics endpoints.
+    public var prometheus: MetricsAddress?
     /// Each process's log file; nil leaves it to the supervisor (`<run dir>/logs/<name>.log`).
     public var logPath: @Sendable (String) -> String? = { _ in nil }
 
@@ -71,12 +74,14 @@ public struct HostPlan: Sendable {
             arguments += ["--rollouts", learner.rollouts, "--weights", learner.weights,
                           "--checkpoints", learner.checkpoints]
             if let metrics = learner.metrics { arguments += ["--metrics", metrics] }
+            arguments += prometheusArguments(offset: 1)
             children.append(child("learner", role: .learner, id: 0, executable: executable, arguments: arguments))
         }
-        for id in actorIDs {
+        for (index, id) in actorIDs.enumerated() {
             var arguments = ["actor"] + common + curveArguments(secret: "actor.key", peer: "--curve-server-key",
                                                                   peerFile: "learner.pub")
             arguments += ["--id", "\(id)", "--learner", learnerEndpoints.learner, "--weights", learnerEndpoints.weights]
+            arguments += prometheusArguments(offset: 2 + index)
             let servers = envServerEndpoints(forActor: id)
             if !servers.isEmpty { arguments += ["--env-servers", servers.joined(separator: ",")] }
             children.append(child("actor-\(id)", role: .actor, id: id, executable: executable, arguments: arguments))
@@ -97,6 +102,7 @@ public struct HostPlan: Sendable {
     public func yaml(heartbeatEndpoint: String? = nil) -> String {
         var lines = ["runID: \(runID.jsonQuoted)"]
         if let heartbeatEndpoint { lines.append("heartbeatEndpoint: \(heartbeatEndpoint.jsonQuoted)") }
+        if let prometheus { lines.append("prometheus: \(prometheus.description.jsonQuoted)") }
         lines.append("children:")
         for child in children {
             lines.append("  - name: \(child.name.jsonQuoted)")
@@ -107,6 +113,18 @@ public struct HostPlan: Sendable {
             if let logPath = child.logPath { lines.append("    logPath: \(logPath.jsonQuoted)") }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `--prometheus` with the address `offset` ports after the supervisor's, if there is one; none if that port
+    /// would be past 65535 (`validatePrometheusPorts` says so first).
+    private func prometheusArguments(offset: Int) -> [String] {
+        guard let address = try? prometheus?.advanced(by: offset) else { return [] }
+        return ["--prometheus", address.description]
+    }
+
+    /// Fails if this host's processes would need Prometheus ports past 65535.
+    public func validatePrometheusPorts() throws(ShoalRuntimeError) {
+        _ = try prometheus?.advanced(by: 1 + actorIDs.count)
     }
 
     private func curveArguments(secret: String, peer: String, peerFile: String) -> [String] {

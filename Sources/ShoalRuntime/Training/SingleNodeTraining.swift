@@ -11,25 +11,34 @@ public final class SingleNodeTraining {
     public let run: RunDirectory
     /// The `shoal` executable the children run.
     public let executable: String
+    /// Where the supervisor serves Prometheus metrics; the learner and actors take the ports after it.
+    public let prometheus: MetricsAddress?
     private var lastLearnerBeat: (time: Double, steps: Int64)?
     private var restarts = 0
     private var latest: TrainingProgress?
 
-    public init(config: TrainingConfig, run: RunDirectory, executable: String) {
+    public init(config: TrainingConfig, run: RunDirectory, executable: String, prometheus: MetricsAddress? = nil)
+        throws(ShoalRuntimeError)
+    {
         self.run = run
         self.executable = executable
+        self.prometheus = prometheus
         var config = config
-        let plan = Self.plan(config: config, run: run, executable: executable)
+        let plan = Self.plan(config: config, run: run, executable: executable, prometheus: prometheus)
+        try plan.validatePrometheusPorts()
         // The learner asks the first of them what the environment looks like, as each actor asks its own.
         if plan.servesEnvironments { config.envServers = plan.envServerEndpoints }
         self.config = config
     }
 
     /// The processes of the run.
-    public var childSpecs: [ChildSpec] { Self.plan(config: config, run: run, executable: executable).children }
+    public var childSpecs: [ChildSpec] {
+        Self.plan(config: config, run: run, executable: executable, prometheus: prometheus).children
+    }
 
     /// The run as one host's plan: everything on this machine, over ipc sockets in the run directory.
-    private static func plan(config: TrainingConfig, run: RunDirectory, executable: String) -> HostPlan {
+    private static func plan(config: TrainingConfig, run: RunDirectory, executable: String,
+                             prometheus: MetricsAddress?) -> HostPlan {
         let (rollouts, weights) = (run.ipcEndpoint(named: "rollouts"), run.ipcEndpoint(named: "weights"))
         var plan = HostPlan(
             config: config, runID: run.runID, configPath: run.configPath, executable: executable,
@@ -40,6 +49,7 @@ public final class SingleNodeTraining {
         plan.restartPolicy.maxRestarts = config.maxRestarts
         plan.restartPolicy.window = .seconds(config.restartWindowSeconds)
         plan.logPath = { run.logPath(for: $0) }
+        plan.prometheus = prometheus
         return plan
     }
 
@@ -47,9 +57,10 @@ public final class SingleNodeTraining {
     /// on each learner heartbeat. Returns the outcome and the last progress and accounting seen.
     public func start(progress: @escaping (TrainingProgress) -> Void) throws -> TrainingRunSummary {
         try run.writeConfig(config)
-        let settings = SupervisorSettings(
+        var settings = SupervisorSettings(
             runID: run.runID, runDirectory: run.path, heartbeatEndpoint: run.supervisorEndpoint,
             heartbeatTimeout: .seconds(config.heartbeatTimeoutSeconds), startupTimeout: .seconds(60))
+        settings.prometheus = prometheus
         let supervisor = try Supervisor(settings: settings, children: childSpecs)
         supervisor.onHeartbeat = { [unowned self] spec, heartbeat in
             guard spec.role == .learner else { return }

@@ -1,0 +1,93 @@
+import Foundation
+import ShoalRuntime
+import XCTest
+
+/// `shoal train --prometheus` on a live run: every process's endpoint, scraped over HTTP and checked by Prometheus's
+/// own `promtool check metrics` (Debian's prometheus package, installed by scripts/setup.sh).
+final class PrometheusTests: XCTestCase {
+    /// The supervisor, the learner and each actor serve on consecutive ports an exposition promtool accepts, labelled
+    /// with the run id, role and actor id; counters grow while the run goes on; status.json and `shoal status` name
+    /// every endpoint.
+    func testALiveRunsEndpointsPassPromtoolAndGrow() throws {
+        let port = Int(try freeTCPPort())
+        let live = try LiveRun("prometheus", ["--prometheus", "127.0.0.1:\(port)", "--actors", "2",
+                                              "--set", "targetReturn=none", "--max-seconds", "120"], processes: 3)
+        defer { live.train.kill() }
+        let runID = live.run.runID
+        _ = try live.waitUntil("the learner to count rollouts", timeout: 60) {
+            ($0.processes.first { $0.name == "learner" }?.stats["consumed"] ?? 0) > 0
+        }
+        let roles = [("supervisor", nil), ("learner", nil), ("actor", "0"), ("actor", "1")]
+        var firstSteps: [Double] = []
+        for (offset, (role, actor)) in roles.enumerated() {
+            let text = try scrape(port: port + offset)
+            try promtoolCheck(text, from: role)
+            var labels = #"{run="\#(runID)",role="\#(role)""#
+            if let actor { labels += #",actor="\#(actor)""# }
+            let samples = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
+            XCTAssertFalse(samples.isEmpty)
+            for line in samples { XCTAssertTrue(line.contains(labels), "\(line) lacks \(labels)") }
+            XCTAssertNotNil(value(in: text, "process_resident_memory_bytes"), role)
+            if role != "supervisor" { firstSteps.append(try XCTUnwrap(value(in: text, "shoal_env_steps_total"))) }
+        }
+        let learner = try scrape(port: port + 1)
+        XCTAssertNotNil(value(in: learner, #"shoal_rollouts_total{run="\#(runID)",role="learner",outcome="consumed"}"#))
+        XCTAssertEqual(value(in: try scrape(port: port), #"shoal_children{run="\#(runID)",role="supervisor",state="running"}"#),
+                       3, "learner and two actors running")
+
+        Thread.sleep(forTimeInterval: 1.5)
+        for (index, offset) in [1, 2, 3].enumerated() {
+            let steps = try XCTUnwrap(value(in: try scrape(port: port + offset), "shoal_env_steps_total"))
+            XCTAssertGreaterThan(steps, firstSteps[index], "steps counted at port \(port + offset)")
+        }
+
+        let status = try live.status
+        XCTAssertEqual(status.prometheus, "127.0.0.1:\(port)")
+        XCTAssertEqual(status.processes.map(\.prometheus),
+                       ["127.0.0.1:\(port + 1)", "127.0.0.1:\(port + 2)", "127.0.0.1:\(port + 3)"])
+        let report = try ShoalProcess(["status", live.run.path], log: live.runs.appendingPathComponent("status.log"))
+        XCTAssertEqual(report.wait(timeout: 30), 0)
+        XCTAssertTrue(report.output.contains("http://127.0.0.1:\(port + 3)/metrics"), report.output)
+        live.train.signal(SIGINT)
+        XCTAssertEqual(live.train.wait(timeout: 60), 130)
+        XCTAssertTrue(live.train.output.contains("prometheus: http://127.0.0.1:\(port)/metrics"), live.train.output)
+    }
+
+    /// A port that cannot be had is refused before anything starts, naming it.
+    func testAnAddressInUseOrBadIsRefusedNamingIt() throws {
+        let runs = try temporaryDirectory("prometheus-bad")
+        let bad = try ShoalProcess(["train", "--runs-dir", runs.path, "--prometheus", "localhost:99999"],
+                                   log: runs.appendingPathComponent("bad.log"))
+        XCTAssertNotEqual(bad.wait(timeout: 30), 0)
+        XCTAssertTrue(bad.output.contains("prometheus endpoint 'localhost:99999'"), bad.output)
+    }
+
+    private func scrape(port: Int) throws -> String {
+        String(decoding: try runFixtureScript("prometheus/scrape.py", ["http://127.0.0.1:\(port)/metrics"],
+                                              package: "python3"), as: UTF8.self)
+    }
+
+    /// The value of the sample whose name and labels begin with `series`.
+    private func value(in text: String, _ series: String) -> Double? {
+        text.split(separator: "\n").first { $0.hasPrefix(series) }
+            .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+    }
+
+    private func promtoolCheck(_ exposition: String, from role: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["promtool", "check", "metrics"]
+        let (input, output) = (Pipe(), Pipe())
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(exposition.utf8))
+        try input.fileHandleForWriting.close()
+        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0,
+                       "promtool (Debian's prometheus, scripts/setup.sh) on the \(role)'s metrics: \(said)")
+        XCTAssertEqual(said.trimmingCharacters(in: .whitespacesAndNewlines), "", "promtool has no complaint")
+    }
+}
