@@ -5,7 +5,7 @@ import Foundation
 struct Shoal: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Distributed actor-learner reinforcement learning (IMPALA / V-trace).",
-        subcommands: [Train.self, Status.self, Export.self, Chaos.self, Learner.self, Actor.self, Supervise.self,
+        subcommands: [Train.self, Status.self, Eval.self, Export.self, Chaos.self, Learner.self, Actor.self, Supervise.self,
                       Bench.self, Probe.self, Keygen.self, Plan.self, EnvServer.self]
     )
 

@@ -68,4 +68,13 @@ final class ActionDistributionTests: XCTestCase {
             XCTAssertEqual(failures, [], "\(distribution)")
         }
     }
+
+    /// Greedy acting: the largest logit's index (the first among equals), or the Gaussian's means.
+    func testModeIsTheMostLikelyAction() {
+        var action: [Float] = [0, 0]
+        ActionDistribution.categorical(actions: 4).mode([0.1, 2.5, -1, 2.5], into: &action)
+        XCTAssertEqual(action[0], 1)
+        ActionDistribution.gaussian(dimensions: 2).mode([0.3, -0.7, 5, 5], into: &action)
+        XCTAssertEqual(action, [0.3, -0.7])
+    }
 }

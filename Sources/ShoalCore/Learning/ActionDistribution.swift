@@ -40,6 +40,14 @@ public enum ActionDistribution: Sendable, Equatable {
         }
     }
 
+    /// The most likely action (greedy acting): the largest logit's index, or the means.
+    public func mode(_ parameters: UnsafePointer<Float>, into action: UnsafeMutablePointer<Float>) {
+        switch self {
+        case .categorical(let n): Categorical(count: n).mode(parameters, into: action)
+        case .gaussian(let d): DiagonalGaussian(dimensions: d).mode(parameters, into: action)
+        }
+    }
+
     /// log π(action).
     public func logProbability(_ parameters: UnsafePointer<Float>, action: UnsafePointer<Float>) -> Float {
         switch self {

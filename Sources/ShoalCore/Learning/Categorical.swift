@@ -26,6 +26,13 @@ struct Categorical {
         action.pointee = Float(count - 1)
     }
 
+    /// The most likely action (the first, among equals).
+    func mode(_ logits: UnsafePointer<Float>, into action: UnsafeMutablePointer<Float>) {
+        var best = 0
+        for i in 1..<count where logits[i] > logits[best] { best = i }
+        action.pointee = Float(best)
+    }
+
     func logProbability(_ logits: UnsafePointer<Float>, action: UnsafePointer<Float>) -> Float {
         logits[Int(action.pointee)] - logSumExp(logits)
     }

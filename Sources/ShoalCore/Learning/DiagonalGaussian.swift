@@ -12,6 +12,11 @@ struct DiagonalGaussian {
         }
     }
 
+    /// The most likely action: the means.
+    func mode(_ parameters: UnsafePointer<Float>, into action: UnsafeMutablePointer<Float>) {
+        action.update(from: parameters, count: dimensions)
+    }
+
     func logProbability(_ parameters: UnsafePointer<Float>, action: UnsafePointer<Float>) -> Float {
         var sum: Float = 0
         for d in 0..<dimensions {

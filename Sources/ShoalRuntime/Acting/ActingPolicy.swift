@@ -11,6 +11,8 @@ final class ActingPolicy {
     /// Each lane's recurrent state, [2, lanes, H] (empty for a feed-forward policy).
     private(set) var recurrentState: [Float]
     private var generator: SeededGenerator
+    /// Takes each distribution's most likely action instead of sampling (evaluation).
+    var greedy = false
 
     /// A policy acting for `lanes` environments at a time.
     init(network: ActorCriticNetwork, lanes: Int, generator: SeededGenerator) {
@@ -54,7 +56,12 @@ final class ActingPolicy {
             for lane in 0..<count {
                 let laneLogits = logits.baseAddress! + lane * p
                 (parameters.baseAddress! + lane * p).update(from: laneLogits, count: p)
-                distribution.sample(laneLogits, into: actions.baseAddress! + lane * a, using: &generator)
+                let action = actions.baseAddress! + lane * a
+                if greedy {
+                    distribution.mode(laneLogits, into: action)
+                } else {
+                    distribution.sample(laneLogits, into: action, using: &generator)
+                }
             }
         }
     }

@@ -11,6 +11,8 @@ protocol RolloutCollecting: AnyObject {
     func collect(origin: RolloutOrigin, within wait: Duration) -> Rollout?
     /// Figures for heartbeats (environment-server faults, for one).
     var stats: [String: Double] { get }
+    /// Whether actions are the policy's most likely ones rather than samples (evaluation).
+    var greedy: Bool { get set }
     func close()
 }
 

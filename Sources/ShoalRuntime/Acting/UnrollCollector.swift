@@ -25,6 +25,12 @@ public final class UnrollCollector {
     /// Version of the weights the next unroll will use.
     public var policyVersion: UInt64 { policy.version }
 
+    /// Whether actions are the policy's most likely ones rather than samples (evaluation).
+    public var greedy: Bool {
+        get { policy.greedy }
+        set { policy.greedy = newValue }
+    }
+
     /// Replaces the policy's parameters; takes effect from the next unroll.
     public func adopt(parameters: [Float], version: UInt64) {
         policy.adopt(parameters: parameters, version: version)

@@ -24,21 +24,10 @@ public enum PolicyExport {
     /// Writes the policy of `source` (a run directory: its newest complete checkpoint; or one checkpoint file) to
     /// `output`, atomically.
     public static func export(_ source: String, to output: String) throws -> Summary {
-        let (file, state) = try checkpoint(at: source)
-        guard let json = state.metadata[networkSpecKey],
-              let spec = try? JSONDecoder().decode(NetworkSpec.self, from: Data(json.utf8)) else {
-            throw ShoalRuntimeError(.garbled, subject: file, reason: "the checkpoint does not describe its network "
-                                        + "(written before `shoal export` existed): resume the run for a moment to "
-                                        + "checkpoint it again")
-        }
-        let expected = ParameterLayout(spec: spec).count
-        guard expected == state.parameters.count else {
-            throw ShoalRuntimeError(.garbled, subject: file, reason: "holds \(state.parameters.count) parameters, its "
-                                        + "network has \(expected)")
-        }
-        let (tensors, bytes) = try write(spec: spec, parameters: state.parameters, version: state.version,
-                                         runID: state.metadata["run_id"] ?? "", to: output)
-        return Summary(checkpoint: file, version: state.version, tensors: tensors, bytes: bytes)
+        let policy = try TrainedPolicy.load(source)
+        let (tensors, bytes) = try write(spec: policy.spec, parameters: policy.parameters, version: policy.version,
+                                         runID: policy.runID, to: output)
+        return Summary(checkpoint: policy.checkpoint, version: policy.version, tensors: tensors, bytes: bytes)
     }
 
     /// Writes the policy of `spec` with `parameters` to `output`, atomically; returns the tensors and bytes written.
@@ -64,27 +53,5 @@ public enum PolicyExport {
     /// `spec` as the JSON a checkpoint and an exported file hold.
     static func json(_ spec: NetworkSpec) -> String {
         (try? JSONEncoder().encode(spec)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-    }
-
-    private static func checkpoint(at source: String) throws -> (path: String, state: CheckpointState) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
-            throw ShoalRuntimeError(.notFound, subject: source, reason: "no such run directory or checkpoint")
-        }
-        if isDirectory.boolValue {
-            let directory = FileManager.default.fileExists(atPath: "\(source)/checkpoints") ? "\(source)/checkpoints"
-                : source
-            guard let loaded = try CheckpointStore(directory: directory).loadLatest() else {
-                throw ShoalRuntimeError(.notFound, subject: directory, reason: "holds no complete checkpoint")
-            }
-            return (loaded.file.path, loaded.state)
-        }
-        let directory = URL(fileURLWithPath: source).deletingLastPathComponent().path
-        let store = CheckpointStore(directory: directory)
-        let name = URL(fileURLWithPath: source).lastPathComponent
-        guard let file = try store.list().first(where: { $0.path.hasSuffix("/" + name) }) else {
-            throw ShoalRuntimeError(.notFound, subject: source, reason: "is not a checkpoint (ckpt-<version>.shoal)")
-        }
-        return (file.path, try store.load(file))
     }
 }

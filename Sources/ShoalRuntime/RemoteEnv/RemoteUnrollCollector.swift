@@ -38,6 +38,11 @@ final class RemoteUnrollCollector {
         self.groups = groups
     }
 
+    /// Whether actions are the policy's most likely ones rather than samples (evaluation).
+    var greedy = false {
+        didSet { groups.forEach { $0.policy.greedy = greedy } }
+    }
+
     /// The oldest version any group acts with.
     var policyVersion: UInt64 { groups.map(\.policy.version).min() ?? 0 }
 
