@@ -30,7 +30,8 @@ public final class LearnerPrometheus {
         rejected = LabelledCounters.rejectedMessages(metrics)
         episodes = metrics.counter("shoal_episodes_total", help: "Episodes ended in the rollouts received.",
                                    from: Int64(start.episodes))
-        version = metrics.gauge("shoal_policy_version", help: "Version of the learner's policy (updates since the run began).")
+        version = metrics.gauge("shoal_policy_version",
+                                help: "Version of the learner's policy (updates since the run began).")
         queueDepth = metrics.gauge("shoal_learner_queue_depth", help: "Rollouts waiting in the learner's queue.")
         connected = metrics.gauge("shoal_actors_connected",
                                   help: "Actors heard from within the heartbeat timeout.")

@@ -16,7 +16,8 @@ public struct MetricsAddress: Sendable, Equatable, CustomStringConvertible {
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard let port = UInt16(text[text.index(after: colon)...]) else {
-            throw ShoalRuntimeError(.metricsEndpoint, subject: text, reason: "no port from 0 to 65535 after the last ':'")
+            throw ShoalRuntimeError(.metricsEndpoint, subject: text,
+                                    reason: "no port from 0 to 65535 after the last ':'")
         }
         self.init(host: host, port: port)
     }

@@ -70,7 +70,8 @@ public final class MetricsHTTPServer: Sendable {
     }
 
     private static func failure(_ address: MetricsAddress, _ call: String) -> ShoalRuntimeError {
-        ShoalRuntimeError(.metricsEndpoint, subject: "\(address)", reason: "\(call): \(String(cString: strerror(errno)))")
+        ShoalRuntimeError(.metricsEndpoint, subject: "\(address)",
+                          reason: "\(call): \(String(cString: strerror(errno)))")
     }
 
     /// The next connection, with two-second send and receive timeouts; nil once the listener is shut down.
