@@ -102,8 +102,14 @@ struct Train: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
-        let training = try asUsageError { () throws(ShoalRuntimeError) in
-            try SingleNodeTraining(config: config, run: run, executable: Self.executablePath, prometheus: address)
+        let training: SingleNodeTraining
+        do {
+            training = try SingleNodeTraining(config: config, run: run, executable: Self.executablePath,
+                                              prometheus: address)
+        } catch {
+            // Nothing has started: a run directory made for this run only would be an empty husk.
+            if resume == nil { try? FileManager.default.removeItem(atPath: run.path) }
+            throw ValidationError(error.description)
         }
         print("run directory: \(run.path)")
         print("tensorboard: tensorboard --logdir \(run.path)")

@@ -53,13 +53,23 @@ final class PrometheusTests: XCTestCase {
         XCTAssertTrue(live.train.output.contains("prometheus: http://127.0.0.1:\(port)/metrics"), live.train.output)
     }
 
-    /// A port that cannot be had is refused before anything starts, naming it.
+    /// A bad address, or a port a child would need that is taken, is refused before anything starts, naming it.
     func testAnAddressInUseOrBadIsRefusedNamingIt() throws {
         let runs = try temporaryDirectory("prometheus-bad")
         let bad = try ShoalProcess(["train", "--runs-dir", runs.path, "--prometheus", "localhost:99999"],
                                    log: runs.appendingPathComponent("bad.log"))
-        XCTAssertNotEqual(bad.wait(timeout: 30), 0)
+        XCTAssertEqual(bad.wait(timeout: 30), 2)
         XCTAssertTrue(bad.output.contains("prometheus endpoint 'localhost:99999'"), bad.output)
+
+        let taken = try MetricsHTTPServer(address: MetricsAddress(host: "127.0.0.1", port: 0)) { [] }
+        defer { taken.stop() }
+        let base = "127.0.0.1:\(taken.address.port - 2)"
+        let busy = try ShoalProcess(["train", "--runs-dir", runs.path, "--prometheus", base],
+                                    log: runs.appendingPathComponent("busy.log"))
+        XCTAssertEqual(busy.wait(timeout: 30), 2, "actor 0's port is taken")
+        XCTAssertTrue(busy.output.contains("prometheus endpoint '127.0.0.1:\(taken.address.port)': bind"), busy.output)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: runs.path).filter { !$0.hasSuffix(".log") },
+                       [], "nothing started, no run directory left")
     }
 
     private func scrape(port: Int) throws -> String {

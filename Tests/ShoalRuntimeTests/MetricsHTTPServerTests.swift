@@ -47,6 +47,25 @@ final class MetricsHTTPServerTests: XCTestCase {
         XCTAssertTrue(try exchange("GET /metrics HTTP/1.1\r\n\r\n").hasSuffix("shoal_up 1\n"), "still serving")
     }
 
+    /// A client trickling its request a byte at a time (each within the receive timeout) is cut off after two
+    /// seconds in all, unanswered, and the next scrape is answered.
+    func testATricklingClientIsCutOffAfterTwoSeconds() throws {
+        let fd = try connect()
+        defer { close(fd) }
+        let started = ContinuousClock.now
+        var cutOff = false
+        for byte in Array("GET /metrics HTTP/1.1\r\n".utf8) {
+            if [byte].withUnsafeBytes({ send(fd, $0.baseAddress, 1, Int32(MSG_NOSIGNAL)) }) < 0 {
+                cutOff = true
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        XCTAssertTrue(cutOff || receiveAll(fd).isEmpty, "no answer to a request never finished")
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(5), "the whole request, not each byte, has two seconds")
+        XCTAssertTrue(try exchange("GET /metrics HTTP/1.1\r\n\r\n").hasSuffix("shoal_up 1\n"))
+    }
+
     func testAddressesParseAndNameWhatIsWrong() throws {
         XCTAssertEqual(try MetricsAddress(parsing: "0.0.0.0:9100"), MetricsAddress(host: "0.0.0.0", port: 9100))
         XCTAssertEqual(try MetricsAddress(parsing: "[::1]:9100"), MetricsAddress(host: "::1", port: 9100))
@@ -68,29 +87,41 @@ final class MetricsHTTPServerTests: XCTestCase {
     /// Sends `request` on a new connection (then half-closes it, or hangs up at once with `hangUp`) and returns
     /// everything the server wrote before closing.
     private func exchange(_ request: String, hangUp: Bool = false) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = try connect()
         defer { close(fd) }
+        let bytes = Array(request.utf8)
+        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        if hangUp { return "" }
+        shutdown(fd, Int32(SHUT_WR))
+        return String(decoding: receiveAll(fd), as: UTF8.self)
+    }
+
+    private func connect() throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = server.address.port.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-        let bytes = Array(request.utf8)
-        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        if hangUp { return "" }
-        shutdown(fd, Int32(SHUT_WR))
+        guard connected == 0 else {
+            close(fd)
+            throw POSIXError(.ECONNREFUSED)
+        }
+        return fd
+    }
+
+    /// What the server writes until it closes the connection.
+    private func receiveAll(_ fd: Int32) -> [UInt8] {
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            guard count > 0 else { break }
+            guard count > 0 else { return received }
             received += chunk[..<count]
         }
-        return String(decoding: received, as: UTF8.self)
     }
 }

@@ -26,6 +26,9 @@ public final class SingleNodeTraining {
         var config = config
         let plan = Self.plan(config: config, run: run, executable: executable, prometheus: prometheus)
         try plan.validatePrometheusPorts()
+        for address in plan.children.compactMap(\.prometheus) {
+            try MetricsHTTPServer.checkBindable(MetricsAddress(parsing: address))
+        }
         // The learner asks the first of them what the environment looks like, as each actor asks its own.
         if plan.servesEnvironments { config.envServers = plan.envServerEndpoints }
         self.config = config

@@ -3,8 +3,8 @@ import Glibc
 
 /// The HTTP side of a Prometheus endpoint, kept small: one thread accepts one connection at a time and answers
 /// `GET /metrics` with the exposition `body()` returns; `/` says where the metrics are, other paths get 404, other
-/// methods 405 and a request that is not HTTP 400. Every answer closes its connection. A client that sends
-/// nothing, or too much, is cut off after two seconds or 8 KiB; nothing a client sends can stop the server.
+/// methods 405 and a request that is not HTTP 400. Every answer closes its connection. A client is cut off when its
+/// request takes more than two seconds or 8 KiB; nothing a client sends can stop the server.
 public final class MetricsHTTPServer: Sendable {
     /// Where it listens, with the port actually bound (when port 0 asked for any).
     public let address: MetricsAddress
@@ -32,6 +32,13 @@ public final class MetricsHTTPServer: Sendable {
     public func stop() {
         Glibc.shutdown(listener, Int32(SHUT_RDWR))
         finished.wait()
+        Glibc.close(listener)
+    }
+
+    /// Fails, naming the address, if it cannot be bound now (in use, or not this host's): what `shoal train` checks
+    /// of its children's ports before starting them, rather than have a child fail on it again and again.
+    public static func checkBindable(_ address: MetricsAddress) throws(ShoalRuntimeError) {
+        let (listener, _) = try listen(on: address)
         Glibc.close(listener)
     }
 
@@ -118,12 +125,13 @@ public final class MetricsHTTPServer: Sendable {
         write(response, to: connection)
     }
 
-    /// The request line and headers, up to the blank line; nil if the client closed, stalled or sent too much
-    /// before it.
+    /// The request line and headers, up to the blank line; nil if the client closed, sent too much before it, or
+    /// took more than two seconds in all (however it trickles its bytes).
     private static func readHead(_ connection: Int32) -> [UInt8]? {
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 2048)
-        while received.count < maximumRequestBytes {
+        let deadline = ContinuousClock.now + .seconds(2)
+        while received.count < maximumRequestBytes, ContinuousClock.now < deadline {
             let count = chunk.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
             guard count > 0 else { return nil }
             received += chunk[..<count]
