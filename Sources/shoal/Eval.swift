@@ -19,6 +19,10 @@ struct Eval: ParsableCommand {
     @Option(help: "Episodes to run.")
     var episodes = 100
 
+    @Option(help: ArgumentHelp("Environments stepped side by side (default: the run's envsPerActor, or "
+                               + "envsPerServer for a served environment).", valueName: "n"))
+    var envs: Int?
+
     @Flag(help: "Take the policy's most likely actions instead of sampling them.")
     var greedy = false
 
@@ -47,7 +51,8 @@ struct Eval: ParsableCommand {
                 throw ValidationError("\(policy.checkpoint) is not in a run directory: give its config with --config")
             }
             var settings = EvaluationSettings()
-            (settings.episodes, settings.greedy, settings.seed, settings.envServer) = (episodes, greedy, seed, envServer)
+            (settings.episodes, settings.environments, settings.greedy) = (episodes, envs, greedy)
+            (settings.seed, settings.envServer) = (seed, envServer)
             result = try Evaluation.run(policy, config: try TrainingConfig.resolve(file: configPath,
                                                                                   overrides: overrides),
                                         settings: settings)

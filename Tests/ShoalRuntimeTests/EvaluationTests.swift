@@ -25,6 +25,10 @@ final class EvaluationTests: XCTestCase {
         let greedy = try Evaluation.run(policy, config: config, settings: settings)
         XCTAssertNotEqual(greedy.returns, sampled.returns)
         XCTAssertEqual(greedy.returnMean, greedy.returns.reduce(0, +) / 10, accuracy: 1e-9)
+        settings.environments = 1
+        XCTAssertEqual(try Evaluation.run(policy, config: config, settings: settings).episodes, 10, "one at a time")
+        settings.environments = 0
+        XCTAssertThrowsError(try Evaluation.run(policy, config: config, settings: settings))
     }
 
     func testMeanAndStandardDeviation() {

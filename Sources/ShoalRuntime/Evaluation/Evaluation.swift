@@ -12,6 +12,9 @@ public struct EvaluationSettings: Sendable {
     public var greedy = false
     /// Seeds the environments and the sampling.
     public var seed: UInt64 = 1
+    /// Environments stepped side by side (default: the config's `envsPerActor`, or `envsPerServer` for a served
+    /// environment), at most one per episode.
+    public var environments: Int?
     /// For a `remote` environment: the server to step (default: the config's first `envServers`).
     public var envServer: String?
 
@@ -25,13 +28,14 @@ public enum Evaluation {
     public static func run(_ policy: TrainedPolicy, config: TrainingConfig, settings: EvaluationSettings)
         throws -> EvaluationResult
     {
-        guard settings.episodes > 0 else {
-            throw ShoalRuntimeError(.invalidConfigValue, subject: "--episodes", value: "\(settings.episodes)",
-                                    reason: "must be positive")
+        for (option, value) in [("--episodes", settings.episodes), ("--envs", settings.environments ?? 1)]
+        where value <= 0 {
+            throw ShoalRuntimeError(.invalidConfigValue, subject: option, value: "\(value)", reason: "must be positive")
         }
         let started = ContinuousClock.now
         let source = try config.environmentSource()
-        let lanes = min(settings.episodes, source == .builtIn ? config.envsPerActor : config.envsPerServer)
+        let lanes = min(settings.episodes,
+                        settings.environments ?? (source == .builtIn ? config.envsPerActor : config.envsPerServer))
         let generator = SeededGenerator(seed: settings.seed)
         let network = ActorCriticNetwork(spec: policy.spec, parameters: policy.parameters, backend: config.gemm)
         var tally = EpisodeTally(total: settings.episodes, lanes: lanes)
