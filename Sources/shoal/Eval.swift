@@ -7,7 +7,7 @@ struct Eval: ParsableCommand {
         abstract: "Run a trained policy without training and report its mean return and episode length.",
         discussion: """
             Steps the run's environment (built-in, or served by an environment server started for the purpose; for \
-            env: remote, --env-server or else the config's first envServers) with the policy of SOURCE until every environment has \
+            env: remote, the server given with --env-server, which no actor of a live run may be stepping) with the policy of SOURCE until every environment has \
             finished its share of --episodes, so that short episodes count no more than long ones. On a live run \
             it takes the newest complete checkpoint.
             """
@@ -39,7 +39,7 @@ struct Eval: ParsableCommand {
             help: ArgumentHelp("Override a field of the run's config, e.g. --set envsPerActor=8.", valueName: "key=value"))
     var overrides: [String] = []
 
-    @Option(help: "For env: remote, the environment server to step (default: the config's first envServers).")
+    @Option(help: "For env: remote, the environment server to step (not one a live run's actor steps).")
     var envServer: String?
 
     func run() throws {

@@ -54,7 +54,7 @@ final class EvalTests: XCTestCase {
         XCTAssertNotEqual(try eval(run.path, ["--episodes", "10", "--seed", "6"], in: runs).returns, sampled.returns)
         let cases = [
             (["--set", "env=Pendulum-v1"], "does not fit"),
-            (["--set", "env=remote"], "envServers"),
+            (["--set", "env=remote", "--set", "envServers=[tcp://127.0.0.1:1]"], "--env-server"),
             (["--episodes", "0"], "must be positive"),
         ]
         for (arguments, message) in cases {

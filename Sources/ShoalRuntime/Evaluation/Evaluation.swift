@@ -15,7 +15,7 @@ public struct EvaluationSettings: Sendable {
     /// Environments stepped side by side (default: the config's `envsPerActor`, or `envsPerServer` for a served
     /// environment), at most one per episode.
     public var environments: Int?
-    /// For a `remote` environment: the server to step (default: the config's first `envServers`).
+    /// For a `remote` environment: the server to step, one no actor is stepping (a hello takes a server over).
     public var envServer: String?
 
     public init() {}
@@ -71,11 +71,13 @@ public enum Evaluation {
         if try config.environmentSource() == .served {
             server = try PrivateEnvServer(config: config, numEnvs: lanes)
             endpoint = server!.endpoint
-        } else if let given = settings.envServer ?? config.envServers.first {
+        } else if let given = settings.envServer {
             endpoint = given
         } else {
+            // Not the config's own servers: a hello takes a server over from the actor stepping it.
             throw ShoalRuntimeError(.invalidConfigValue, subject: "--env-server", value: "",
-                                    reason: "env is remote: name an environment server to evaluate on")
+                                    reason: "env is remote: name an environment server to evaluate on, one no "
+                                        + "actor of a live run is stepping (evaluation would take it over)")
         }
         let context = try ZMQContext()
         defer { context.close() }
