@@ -45,6 +45,10 @@ final class PrometheusTests: XCTestCase {
         XCTAssertEqual(status.prometheus, "127.0.0.1:\(port)")
         XCTAssertEqual(status.processes.map(\.prometheus),
                        ["127.0.0.1:\(port + 1)", "127.0.0.1:\(port + 2)", "127.0.0.1:\(port + 3)"])
+        let targetsFile = URL(fileURLWithPath: "\(live.run.path)/prometheus-targets.json")
+        let targets = try JSONSerialization.jsonObject(with: Data(contentsOf: targetsFile)) as? [[String: [String]]]
+        XCTAssertEqual(targets?.first?["targets"], (0..<4).map { "127.0.0.1:\(port + $0)" },
+                       "every endpoint for Prometheus's file-based discovery")
         let report = try ShoalProcess(["status", live.run.path], log: live.runs.appendingPathComponent("status.log"))
         XCTAssertEqual(report.wait(timeout: 30), 0)
         XCTAssertTrue(report.output.contains("http://127.0.0.1:\(port + 3)/metrics"), report.output)

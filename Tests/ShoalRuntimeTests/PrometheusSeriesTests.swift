@@ -1,3 +1,4 @@
+import Foundation
 @testable import ShoalRuntime
 import XCTest
 
@@ -81,6 +82,13 @@ final class PrometheusSeriesTests: XCTestCase {
         status.accounting = ledger.accounting
         series.record(status, ignoredHeartbeats: [:])
         XCTAssertEqual(sample(metrics, "shoal_rollout_accounting_imbalance"), Double(ledger.accounting.imbalance))
+    }
+
+    /// Endpoints on every interface are listed under the host's name, so that a scraper elsewhere reaches them.
+    func testTargetsForFileBasedDiscoveryNameThisHostForWildcardAddresses() throws {
+        let json = PrometheusTargets.json(["0.0.0.0:9100", "127.0.0.1:9101", "[::]:9102", ":9103"], hostName: "node7")
+        let groups = try JSONSerialization.jsonObject(with: Data(json)) as? [[String: [String]]]
+        XCTAssertEqual(groups?.first?["targets"], ["node7:9100", "127.0.0.1:9101", "node7:9102", "node7:9103"])
     }
 
     private func learnerReport(received: Int64, consumed: Int64, stale: Int64, envSteps: Int64) -> LearnerReport {

@@ -23,4 +23,14 @@ extension Supervisor {
             log.error("cannot write \(settings.statusPath): \(error)")
         }
     }
+
+    /// Lists the metrics endpoints for Prometheus's file-based discovery (`PrometheusTargets`). A failed write is
+    /// logged, not fatal.
+    func writePrometheusTargets() {
+        do {
+            try PrometheusTargets.write(for: currentStatus(state: .running), in: settings.runDirectory)
+        } catch {
+            log.error("cannot write \(PrometheusTargets.fileName) in \(settings.runDirectory): \(error)")
+        }
+    }
 }

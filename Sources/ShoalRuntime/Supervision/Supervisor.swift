@@ -122,6 +122,7 @@ public final class Supervisor {
 
     /// Starts every child once; an outcome if a start failure already decides the run.
     private func startAll() -> SupervisionOutcome? {
+        writePrometheusTargets()
         for index in children.indices {
             if let outcome = start(index, now: .now) { return outcome }
         }
