@@ -32,7 +32,8 @@ final class PrometheusTests: XCTestCase {
         }
         let learner = try scrape(port: port + 1)
         XCTAssertNotNil(value(in: learner, #"shoal_rollouts_total{run="\#(runID)",role="learner",outcome="consumed"}"#))
-        XCTAssertEqual(value(in: try scrape(port: port), #"shoal_children{run="\#(runID)",role="supervisor",state="running"}"#),
+        let running = #"shoal_children{run="\#(runID)",role="supervisor",state="running"}"#
+        XCTAssertEqual(value(in: try scrape(port: port), running),
                        3, "learner and two actors running")
 
         Thread.sleep(forTimeInterval: 1.5)
@@ -46,7 +47,8 @@ final class PrometheusTests: XCTestCase {
         XCTAssertEqual(status.processes.map(\.prometheus),
                        ["127.0.0.1:\(port + 1)", "127.0.0.1:\(port + 2)", "127.0.0.1:\(port + 3)"])
         let targetsFile = URL(fileURLWithPath: "\(live.run.path)/prometheus-targets.json")
-        let targets = try JSONSerialization.jsonObject(with: Data(contentsOf: targetsFile)) as? [[String: [String]]]
+        let targets = try JSONSerialization.jsonObject(with: Data(contentsOf: targetsFile))
+            as? [[String: [String]]]
         XCTAssertEqual(targets?.first?["targets"], (0..<4).map { "127.0.0.1:\(port + $0)" },
                        "every endpoint for Prometheus's file-based discovery")
         let report = try ShoalProcess(["status", live.run.path], log: live.runs.appendingPathComponent("status.log"))

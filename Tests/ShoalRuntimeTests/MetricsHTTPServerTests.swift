@@ -62,7 +62,8 @@ final class MetricsHTTPServerTests: XCTestCase {
             Thread.sleep(forTimeInterval: 0.25)
         }
         XCTAssertTrue(cutOff || receiveAll(fd).isEmpty, "no answer to a request never finished")
-        XCTAssertLessThan(ContinuousClock.now - started, .seconds(5), "the whole request, not each byte, has two seconds")
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(5),
+                          "the whole request, not each byte, has two seconds")
         XCTAssertTrue(try exchange("GET /metrics HTTP/1.1\r\n\r\n").hasSuffix("shoal_up 1\n"))
     }
 

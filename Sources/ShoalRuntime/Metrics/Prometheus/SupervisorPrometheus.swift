@@ -38,7 +38,8 @@ public final class SupervisorPrometheus {
             metrics.gauge("shoal_rollouts_in_flight",
                           help: "Rollouts produced and not yet consumed or dropped (learner and actors on this host)."),
             metrics.gauge("shoal_rollout_accounting_imbalance",
-                          help: "Produced minus consumed, dropped and in flight: 0 when every rollout is accounted for.")
+                          help: "Produced minus consumed, dropped and in flight: 0 when every rollout is "
+                              + "accounted for.")
         )
         self.balance = balance
         balance.inFlight.set(Double(status.accounting.inFlight))
