@@ -7,9 +7,9 @@ struct Eval: ParsableCommand {
         abstract: "Run a trained policy without training and report its mean return and episode length.",
         discussion: """
             Steps the run's environment (built-in, or served by an environment server started for the purpose; for \
-            env: remote, the server given with --env-server, which no actor of a live run may be stepping) with the policy of SOURCE until every environment has \
-            finished its share of --episodes, so that short episodes count no more than long ones. On a live run \
-            it takes the newest complete checkpoint.
+            env: remote, the server given with --env-server, which no actor of a live run may be stepping) with \
+            the policy of SOURCE until every environment has finished its share of --episodes, so that short \
+            episodes count no more than long ones. On a live run it takes the newest complete checkpoint.
             """
     )
 
@@ -36,7 +36,8 @@ struct Eval: ParsableCommand {
     var config: String?
 
     @Option(name: .customLong("set"), parsing: .singleValue,
-            help: ArgumentHelp("Override a field of the run's config, e.g. --set envsPerActor=8.", valueName: "key=value"))
+            help: ArgumentHelp("Override a field of the run's config, e.g. --set env=gymnasium:CartPole-v1.",
+                               valueName: "key=value"))
     var overrides: [String] = []
 
     @Option(help: "For env: remote, the environment server to step (not one a live run's actor steps).")

@@ -41,7 +41,9 @@ struct Learner: ParsableCommand {
             try? metricsWriter?.record(values, step: Int(step))
             try? tensorBoard?.record(values, step: Int(step))
         }
-        let prometheus = try role.serveMetrics(role: .learner) { LearnerPrometheus(metrics: $0, start: service.report()) }
+        let prometheus = try role.serveMetrics(role: .learner) {
+            LearnerPrometheus(metrics: $0, start: service.report())
+        }
         defer { prometheus?.stop() }
         let heartbeats = try SupervisorLink(role: .learner, id: 0)
         defer { heartbeats.close() }

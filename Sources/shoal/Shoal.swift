@@ -5,8 +5,8 @@ import Foundation
 struct Shoal: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Distributed actor-learner reinforcement learning (IMPALA / V-trace).",
-        subcommands: [Train.self, Status.self, Eval.self, Export.self, Chaos.self, Learner.self, Actor.self, Supervise.self,
-                      Bench.self, Probe.self, Keygen.self, Plan.self, EnvServer.self]
+        subcommands: [Train.self, Status.self, Eval.self, Export.self, Chaos.self, Learner.self, Actor.self,
+                      Supervise.self, Bench.self, Probe.self, Keygen.self, Plan.self, EnvServer.self]
     )
 
     /// Usage errors — a bad argument, config file, field or value — exit with 2 (as most Unix tools do) rather
