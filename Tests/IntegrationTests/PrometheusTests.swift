@@ -59,6 +59,29 @@ final class PrometheusTests: XCTestCase {
         XCTAssertTrue(live.train.output.contains("prometheus: http://127.0.0.1:\(port)/metrics"), live.train.output)
     }
 
+    /// A run on a gymnasium environment: shoal-env's two servers serve metrics on the ports after the actor's, which
+    /// promtool accepts, counting the steps the actor asks of them.
+    func testEnvironmentServersServeTheirMetricsOnTheNextPorts() throws {
+        try PythonEnvironmentServers.requireShoalEnv()
+        let port = Int(try freeTCPPort())
+        let live = try LiveRun("prometheus-served", [
+            "--prometheus", "127.0.0.1:\(port)", "--set", "env=gymnasium:CartPole-v1", "--set", "actors=1",
+            "--set", "pythonExecutable=\(PythonEnvironmentServers.python)", "--set", "targetReturn=none",
+            "--max-seconds", "120",
+        ], processes: 4)
+        defer { live.train.kill() }
+        let runID = live.run.runID
+        XCTAssertEqual(try live.status.processes.map(\.prometheus),
+                       (1...4).map { "127.0.0.1:\(port + $0)" }, "learner, actor, then the two servers")
+        for (server, offset) in [(0, 3), (1, 4)] {
+            let steps = #"shoal_env_steps_total{role="env-server",run="\#(runID)",server="\#(server)"}"#
+            _ = try live.waitUntil("server \(server) to count steps", timeout: 60) { _ in
+                (try? self.value(in: self.scrape(port: port + offset), steps)).flatMap { $0 } ?? 0 > 0
+            }
+            try promtoolCheck(try scrape(port: port + offset), from: "env server \(server)")
+        }
+    }
+
     /// A bad address, or a port a child would need that is taken, is refused before anything starts, naming it.
     func testAnAddressInUseOrBadIsRefusedNamingIt() throws {
         let runs = try temporaryDirectory("prometheus-bad")

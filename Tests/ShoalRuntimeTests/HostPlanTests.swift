@@ -55,16 +55,18 @@ final class HostPlanTests: XCTestCase {
     }
 
     /// With a Prometheus address, the supervisor reads it from the plan and each process takes the next port: the
-    /// learner, then the actors in id order; environment servers serve none.
+    /// learner, the actors in id order, then shoal-env's environment servers (not other programs').
     func testPrometheusPortsFollowTheSupervisorsInThePlan() throws {
         var plan = try plan(env: "gymnasium:CartPole-v1", learner: true)
         plan.prometheus = MetricsAddress(host: "0.0.0.0", port: 9100)
-        XCTAssertEqual(plan.children.map(\.prometheus),
-                       ["0.0.0.0:9101", "0.0.0.0:9102", "0.0.0.0:9103", nil, nil, nil, nil])
+        XCTAssertEqual(plan.children.map(\.prometheus), (9101...9107).map { "0.0.0.0:\($0)" })
+        var exec = try self.plan(env: "exec:/opt/my-env", learner: false)
+        exec.prometheus = plan.prometheus
+        XCTAssertEqual(exec.children.map(\.prometheus), ["0.0.0.0:9102", "0.0.0.0:9103", nil, nil, nil, nil])
         let read = try SupervisionPlan.parse(plan.yaml(), runDirectory: "/runs/d")
         XCTAssertEqual(read.settings.prometheus, MetricsAddress(host: "0.0.0.0", port: 9100))
         XCTAssertEqual(read.children.map(\.prometheus), plan.children.map(\.prometheus))
         plan.prometheus = MetricsAddress(host: "0.0.0.0", port: 65533)
-        XCTAssertThrowsError(try plan.validatePrometheusPorts(), "three processes past 65533")
+        XCTAssertThrowsError(try plan.validatePrometheusPorts(), "seven processes past 65533")
     }
 }

@@ -35,8 +35,9 @@ public struct HostPlan: Sendable {
     /// that the learner's and actors' connections use; nil for plain text.
     public var keyDirectory: String?
     public var restartPolicy = RestartPolicy.default
-    /// Where this host's supervisor serves Prometheus metrics; its learner then serves them on the next port and its
-    /// actors on the ports after that, in id order. Nil for no metrics endpoints.
+    /// Where this host's supervisor serves Prometheus metrics; its learner then serves them on the next port, its
+    /// actors on the ports after that, in id order, then shoal-env's environment servers, in the order of
+    /// `children`. Nil for no metrics endpoints.
     public var prometheus: MetricsAddress?
     /// Each process's log file; nil leaves it to the supervisor (`<run dir>/logs/<name>.log`).
     public var logPath: @Sendable (String) -> String? = { _ in nil }
@@ -86,10 +87,14 @@ public struct HostPlan: Sendable {
             if !servers.isEmpty { arguments += ["--env-servers", servers.joined(separator: ",")] }
             children.append(child("actor-\(id)", role: .actor, id: id, executable: executable, arguments: arguments))
         }
-        for id in actorIDs {
+        for (position, id) in actorIDs.enumerated() {
             for (k, endpoint) in envServerEndpoints(forActor: id).enumerated() {
                 let index = Int(id) * config.envServersPerActor + k
-                let command = config.environmentServerCommandLine(endpoint: endpoint, index: index)
+                var command = config.environmentServerCommandLine(endpoint: endpoint, index: index)
+                if servesMetricsFromEnvironmentServers {
+                    let server = position * config.envServersPerActor + k  // among this host's servers
+                    command += prometheusArguments(offset: 2 + actorIDs.count + server)
+                }
                 children.append(child("env-\(id)-\(k)", role: .envServer, id: UInt32(index), executable: command[0],
                                       arguments: Array(command.dropFirst())))
             }
@@ -122,9 +127,14 @@ public struct HostPlan: Sendable {
         return ["--prometheus", address.description]
     }
 
+    /// Whether this host's environment servers serve metrics too: shoal-env's do (`gymnasium:`, `python:`), other
+    /// programs (`exec:`) need not know the option.
+    private var servesMetricsFromEnvironmentServers: Bool { servesEnvironments && !config.env.hasPrefix("exec:") }
+
     /// Fails if this host's processes would need Prometheus ports past 65535.
     public func validatePrometheusPorts() throws(ShoalRuntimeError) {
-        _ = try prometheus?.advanced(by: 1 + actorIDs.count)
+        let servers = servesMetricsFromEnvironmentServers ? envServerEndpoints.count : 0
+        _ = try prometheus?.advanced(by: 1 + actorIDs.count + servers)
     }
 
     private func curveArguments(secret: String, peer: String, peerFile: String) -> [String] {

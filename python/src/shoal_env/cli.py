@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import zmq
 
@@ -21,6 +22,9 @@ from shoal_env.spaces import UnsupportedSpaceError
 from shoal_env.server import EnvServer
 from shoal_env.supervision import Heartbeats, die_with_supervisor
 from shoal_env.vector import GYMNASIUM_PREFIX, PYTHON_PREFIX, VECTORIZATIONS, EnvMakeError, make_vector_env
+
+if TYPE_CHECKING:
+    from shoal_env.metrics import ServerMetrics
 
 log = logging.getLogger("shoal_env")
 
@@ -54,14 +58,22 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"shoal-env: {error}", file=sys.stderr)
         vector.env.close()
         return EXIT_CANNOT_SERVE
+    try:
+        metrics = _serve_metrics(args.prometheus, args.id) if args.prometheus is not None else None
+    except OSError as error:
+        print(f"shoal-env: cannot serve metrics at {args.prometheus}: {error}", file=sys.stderr)
+        vector.env.close()
+        return 1
     context: zmq.Context[Any] = zmq.Context()
     heartbeats = Heartbeats.from_environment(context, args.id, args.heartbeat_seconds)
     try:
-        server = EnvServer(host, args.endpoint, context=context, heartbeats=heartbeats, curve=curve)
+        server = EnvServer(host, args.endpoint, context=context, heartbeats=heartbeats, metrics=metrics, curve=curve)
     except zmq.ZMQError as error:
         print(f"shoal-env: cannot bind {args.endpoint}: {error}", file=sys.stderr)
         if heartbeats is not None:
             heartbeats.close()
+        if metrics is not None:
+            metrics.close()
         vector.env.close()
         context.term()
         return 1
@@ -85,6 +97,8 @@ def _serve(args: argparse.Namespace) -> int:
         vector.env.single_action_space,
         f", heartbeats to {heartbeats.endpoint}" if heartbeats is not None else "",
     )
+    if metrics is not None:
+        log.info("prometheus metrics on port %d (/metrics)", metrics.port)
     try:
         server.serve_forever()
     finally:
@@ -130,6 +144,13 @@ def _parser() -> argparse.ArgumentParser:
         default=1.0,
         metavar="S",
         help="at most one heartbeat per S seconds to $SHOAL_SUPERVISOR, when set (default 1.0)",
+    )
+    serve.add_argument(
+        "--prometheus",
+        type=_metrics_address,
+        default=None,
+        metavar="HOST:PORT",
+        help="serve Prometheus metrics at http://HOST:PORT/metrics (steps, requests, errors, request times)",
     )
     serve.add_argument(
         "--curve-secret-key", metavar="FILE", help="serve over CurveZMQ with this secret key (from shoal keygen)"
@@ -217,6 +238,24 @@ def _uint32(text: str) -> int:
 
 def _seed(text: str) -> int:
     return _integer(text, 0, 2**64 - 1, "a seed in 0...2**64-1")
+
+
+def _serve_metrics(address: str, server_id: int) -> ServerMetrics:
+    from shoal_env.metrics import ServerMetrics
+
+    return ServerMetrics(address, run_id=os.environ.get("SHOAL_RUN_ID", ""), server_id=server_id)
+
+
+def _metrics_address(text: str) -> str:
+    try:
+        from shoal_env.metrics import parse_address
+    except ImportError:
+        raise argparse.ArgumentTypeError("needs prometheus-client: pip install prometheus-client") from None
+    try:
+        parse_address(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
 
 
 def _positive_float(text: str) -> float:

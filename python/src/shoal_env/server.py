@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import zmq
 from google.protobuf.message import DecodeError
@@ -18,6 +19,9 @@ from shoal_env.host import EnvHost, RequestError
 from shoal_env.supervision import Heartbeats
 from shoal_env.tensors import to_tensor
 from shoal_env.wire import step_reply
+
+if TYPE_CHECKING:  # prometheus_client is imported only by servers that serve metrics
+    from shoal_env.metrics import ServerMetrics
 
 log = logging.getLogger("shoal_env")
 
@@ -46,12 +50,14 @@ class EnvServer:
         *,
         context: zmq.Context[Any] | None = None,
         heartbeats: Heartbeats | None = None,
+        metrics: ServerMetrics | None = None,
         curve: CurveServer | None = None,
         max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
         poll_seconds: float = 0.1,
     ) -> None:
         self.host = host
         self.heartbeats = heartbeats
+        self.metrics = metrics
         self._context = context if context is not None else zmq.Context.instance()
         self._socket = self._context.socket(zmq.ROUTER)
         self._socket.setsockopt(zmq.LINGER, 0)
@@ -91,10 +97,12 @@ class EnvServer:
                 self.heartbeats.tick(self.host.steps, self.requests, self.errors)
 
     def close(self) -> None:
-        """Closes the socket (and the heartbeats' socket)."""
+        """Closes the socket (and the heartbeats' socket and the metrics endpoint)."""
         self._close_socket()
         if self.heartbeats is not None:
             self.heartbeats.close()
+        if self.metrics is not None:
+            self.metrics.close()
 
     def _close_socket(self) -> None:
         self._socket.close()
@@ -104,18 +112,27 @@ class EnvServer:
     def handle(self, identity: bytes, payload: bytes) -> bytes:
         """The serialised EnvReply to one request's payload from the client `identity`."""
         self.requests += 1
+        started = time.perf_counter()
         request = env_pb2.EnvRequest()
         reply = env_pb2.EnvReply(protocol_version=PROTOCOL_VERSION)
+        kind, steps = "undecodable", 0
         try:
             try:
                 request.ParseFromString(payload)
             except DecodeError as error:
                 raise ProtocolError(f"undecodable EnvRequest of {len(payload)} bytes ({error})") from None
+            kind = request.WhichOneof("body") or "empty"
             reply.request_id = request.request_id
-            return self._answer(identity, request, reply)
+            answer = self._answer(identity, request, reply)
+            steps = self.host.num_envs if kind == "step" else 0
         except Exception as error:
             self._fail(reply, error)
-        return reply.SerializeToString()
+            if self.metrics is not None:
+                self.metrics.failed(error_kind(error))
+            answer = reply.SerializeToString()
+        if self.metrics is not None:
+            self.metrics.answered(kind, time.perf_counter() - started, steps)
+        return answer
 
     def _answer(self, identity: bytes, request: env_pb2.EnvRequest, reply: env_pb2.EnvReply) -> bytes:
         """The serialised `reply` (which holds the envelope) to `request`, its body filled in."""
@@ -167,3 +184,14 @@ class EnvServer:
         reply.error.message = message
         reply.error.details = details
         log.warning("error reply to request %d: %s", reply.request_id, message)
+
+
+def error_kind(error: Exception) -> str:
+    """A request's error as a metric label: protocol, request, action, or environment (the environment raised)."""
+    if isinstance(error, ProtocolError):
+        return "protocol"
+    if isinstance(error, RequestError):
+        return "request"
+    if isinstance(error, ActionError):
+        return "action"
+    return "environment"
