@@ -58,7 +58,7 @@ final class RemoteEnvironmentTests: XCTestCase {
     }
 
     /// Frames end to end: a served environment of uint8 images trains a convolutional policy, its observations kept
-    /// as bytes from the server to the network's first layer (which scales them to [0, 1]).
+    /// as bytes from the server to the network's first layer (which scales them to [0, 1]); `shoal eval` runs it.
     func testTrainsOnFramesKeptAsBytes() throws {
         let live = try LiveRun(
             "remote-pixels", ["--set", "env=python:shoal_pixel_envs:BrightSide", "--set", "torso=minatar",
@@ -69,6 +69,16 @@ final class RemoteEnvironmentTests: XCTestCase {
         XCTAssertTrue(try live.log(of: "learner").contains("StopReason.targetReached"), "the target was reached")
         XCTAssertTrue(try live.log(of: "actor-0").contains("observations=uint8[8, 8, 1]"))
         XCTAssertAccountingAddsUp(try live.status.accounting)
+
+        // `shoal eval` runs the same convolutional policy on frames from a server it starts: it reads the pixels.
+        let eval = try ShoalProcess(["eval", live.run.path, "--episodes", "16", "--greedy", "--json"],
+                                    log: live.runs.appendingPathComponent("eval.log"),
+                                    environment: PythonEnvironmentServers.environment)
+        XCTAssertEqual(eval.wait(timeout: 120), 0, eval.output)
+        let line = try XCTUnwrap(eval.output.split(separator: "\n").last { $0.hasPrefix("{") })
+        let result = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        XCTAssertEqual(result["episodes"] as? Int, 16)
+        XCTAssertGreaterThanOrEqual(result["return_mean"] as? Double ?? 0, 9, "a random policy scores about 5")
     }
 
     /// A server SIGKILLed and another SIGSTOPped: each one's unfinished unroll is dropped under its own reason, the
