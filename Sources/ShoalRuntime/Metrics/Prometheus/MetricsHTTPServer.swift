@@ -93,9 +93,10 @@ public final class MetricsHTTPServer: Sendable {
                 }
                 return connection
             }
-            // Interrupted, or a connection that was reset before it was taken: try again. Anything else (the
-            // listener shut down) ends the server.
-            guard errno == EINTR || errno == ECONNABORTED || errno == EAGAIN else { return nil }
+            // The listener shut down (stop()) ends the server. Anything else — interrupted, a connection reset
+            // before it was taken, out of descriptors or memory for a moment — is tried again shortly.
+            if errno == EINVAL || errno == EBADF { return nil }
+            if errno != EINTR && errno != ECONNABORTED { usleep(10_000) }
         }
     }
 
