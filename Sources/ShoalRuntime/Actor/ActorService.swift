@@ -101,7 +101,7 @@ public final class ActorService {
             throw error
         }
         outbox = RolloutOutbox(initialCredits: config.creditsPerActor, maxCredits: 4 * config.creditsPerActor)
-        inbox = WeightsInbox(gapTolerance: UInt64(4 * config.publishEvery))
+        inbox = WeightsInbox(gapTolerance: UInt64(min(4 * config.publishEvery, config.maxPolicyLag)))
         validator = MessageValidator(limits: WireLimits(runID: runID, network: spec))
         lastAck = clock.now
         lastHeardFromLearner = clock.now
@@ -141,7 +141,7 @@ public final class ActorService {
     private func act(shouldStop: () -> Bool) throws -> ActorOutcome {
         var lastReport = clock.now
         while !shouldStop() {
-            if try receiveAvailable(wait: inbox.held == nil || !outbox.canSend) == .runFinished {
+            if try receiveAvailable(wait: mustWaitForWeights || !outbox.canSend) == .runFinished {
                 return .runFinished
             }
             if learnerSeemsGone() { return .learnerGone }
@@ -156,10 +156,15 @@ public final class ActorService {
                 if nextSeq == 0 { log.info("first weights", metadata: ["version": "\(weights.stamp)"]) }
                 collector.adopt(parameters: weights.parameters, version: weights.version)
             }
-            guard inbox.held != nil else { continue }
+            guard !mustWaitForWeights else { continue }
             collectAndSend()
         }
         return .interrupted
+    }
+
+    /// No weights yet, or the held ones are too old for the learner to use what they would act.
+    private var mustWaitForWeights: Bool {
+        inbox.held == nil || inbox.isTooOld(learnerNewest: learnerNewest, maxLag: UInt64(config.maxPolicyLag))
     }
 
     /// Stops producing and gives the learner a bounded time to settle what is outstanding, so that a clean exit

@@ -35,6 +35,16 @@ struct WeightsInbox {
         return weights
     }
 
+    /// Whether the held weights are more than `maxLag` versions behind the learner's newest (as its last ack
+    /// reports it, same learner incarnation): rollouts acted by them would only be dropped as stale, so the actor
+    /// waits for newer ones instead of producing them.
+    func isTooOld(learnerNewest: WeightsStamp?, maxLag: UInt64) -> Bool {
+        guard let held, let learnerNewest, learnerNewest.learnerIncarnation == held.learnerIncarnation else {
+            return false
+        }
+        return learnerNewest.version > held.version + maxLag
+    }
+
     /// Whether to ask for a snapshot now: nothing held yet, or the learner (per its last ack) is ahead by more than
     /// the tolerance or restarted, or nothing arrived for `silence`; at most once per `retry`.
     func shouldRequest(learnerNewest: WeightsStamp?, now: ContinuousClock.Instant, silence: Duration,
