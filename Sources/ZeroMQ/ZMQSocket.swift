@@ -15,6 +15,8 @@ public final class ZMQSocket {
     public let options: SocketOptions
     /// The live libzmq socket; `nil` once closed.
     private var openHandle: SocketHandle?
+    /// Files this socket's `ipc://` binds created, removed when it closes or unbinds them.
+    private var boundFiles: [IPCSocketFile] = []
 
     /// Creates a socket of `kind` in `context` and applies `options` before anything is bound or connected.
     public init(_ kind: SocketKind, context: ZMQContext, options: SocketOptions = SocketOptions()) throws(ZMQError) {
@@ -45,6 +47,7 @@ public final class ZMQSocket {
         let operation = "zmq_bind(\"\(endpoint)\")"
         let handle = try live(operation)
         try zmqCheck(operation) { zmq_bind(handle.raw, endpoint) }
+        if let file = IPCSocketFile(boundAt: endpoint) { boundFiles.append(file) }
     }
 
     /// Connects to `endpoint`; libzmq connects in the background and reconnects after failures.
@@ -59,6 +62,9 @@ public final class ZMQSocket {
         let operation = "zmq_unbind(\"\(endpoint)\")"
         let handle = try live(operation)
         try zmqCheck(operation) { zmq_unbind(handle.raw, endpoint) }
+        if let index = boundFiles.firstIndex(where: { "ipc://\($0.path)" == endpoint }) {
+            boundFiles.remove(at: index).remove()
+        }
     }
 
     /// Drops the connection to an endpoint this socket connected to.
@@ -91,12 +97,14 @@ public final class ZMQSocket {
     }
 
     /// Closes the socket. Unsent messages are delivered in the background for up to `options.linger`, which
-    /// `ZMQContext.close()` waits for. Idempotent.
+    /// `ZMQContext.close()` waits for. Removes the files its `ipc://` binds created. Idempotent.
     public func close() {
         guard let handle = openHandle else { return }
         openHandle = nil
         // zmq_close fails only with ENOTSOCK, which a handle this wrapper owns cannot be.
         zmq_close(handle.raw)
+        for file in boundFiles { file.remove() }
+        boundFiles = []
     }
 
     /// Closes the socket with `linger` in place of the one it was opened with: for a last message sent just before

@@ -5,7 +5,8 @@ import XCTest
 
 /// `shoal train` end to end: a supervisor, a learner and actors as real processes over real ipc sockets.
 final class TrainCommandTests: XCTestCase {
-    /// A small-budget run finishes cleanly and its return rises well above a random policy's (≈ 22).
+    /// A small-budget run finishes cleanly, its return rises well above a random policy's (≈ 22), and it leaves no
+    /// socket file behind.
     func testSmallBudgetRunImprovesTheReturn() throws {
         let runs = try temporaryDirectory("train")
         let train = try ShoalProcess(
@@ -22,6 +23,8 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(status.state, .finished)
         XCTAssertTrue(status.accounting.addsUp, "\(status.accounting)")
         XCTAssertGreaterThan(status.accounting.consumed, 0)
+        let sockets = try FileManager.default.contentsOfDirectory(atPath: run.path).filter { $0.hasSuffix(".sock") }
+        XCTAssertEqual(sockets, [], "every process removes the socket files it bound")
     }
 
     /// Ctrl-C stops every process, leaves a loadable checkpoint and exits 130.

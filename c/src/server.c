@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zmq.h>
@@ -74,6 +75,14 @@ static void serve_one(void *socket, shoal_session *session, const shoal_logger *
     for (size_t i = 0; i < count; i++) zmq_msg_close(&parts[i]);
 }
 
+/* The file an ipc:// bind made, to remove when the server closes. */
+typedef struct {
+    char path[256];
+    dev_t device;
+    ino_t inode;
+    bool recorded;
+} socket_file;
+
 /* Everything a server holds, so that one cleanup frees whatever was made. */
 typedef struct server {
     shoal_logger logger;
@@ -87,11 +96,38 @@ typedef struct server {
     void *socket;
     shoal_curve *curve;
     shoal_heartbeats *heartbeats;
+    socket_file bound;
 } server;
+
+/* Remembers the file an ipc:// bind at `endpoint` made (not a wildcard nor an abstract socket), by its inode. */
+static void socket_file_record(socket_file *file, const char *endpoint) {
+    static const char scheme[] = "ipc://";
+    const char *path = endpoint + sizeof scheme - 1;
+    struct stat status;
+    if (strncmp(endpoint, scheme, sizeof scheme - 1) != 0 || path[0] == '\0' || strcmp(path, "*") == 0 ||
+        path[0] == '@' || strlen(path) >= sizeof file->path || lstat(path, &status) != 0) {
+        return;
+    }
+    memcpy(file->path, path, strlen(path) + 1);
+    file->device = status.st_dev;
+    file->inode = status.st_ino;
+    file->recorded = true;
+}
+
+/* libzmq leaves an ipc:// socket's file behind: removes it, unless another socket has bound the path since. */
+static void socket_file_remove(socket_file *file) {
+    struct stat status;
+    if (file->recorded && lstat(file->path, &status) == 0 && status.st_dev == file->device &&
+        status.st_ino == file->inode) {
+        unlink(file->path);
+    }
+    file->recorded = false;
+}
 
 static void server_close(server *s) {
     shoal_curve_close(s->curve);
     if (s->socket != NULL) zmq_close(s->socket);
+    socket_file_remove(&s->bound);
     shoal_heartbeats_close(s->heartbeats);
     if (s->context != NULL) zmq_ctx_term(s->context);
     if (s->session_made) shoal_session_free(&s->session);
@@ -174,6 +210,7 @@ static int serve(server *s, const shoal_env_class *cls, void *user, const shoal_
         shoal_log(logger, "ERROR", "cannot bind %s: %s", options->endpoint, zmq_strerror(zmq_errno()));
         return 1;
     }
+    socket_file_record(&s->bound, options->endpoint);
     char endpoint[512];
     size_t endpoint_size = sizeof endpoint;
     if (zmq_getsockopt(s->socket, ZMQ_LAST_ENDPOINT, endpoint, &endpoint_size) != 0) {

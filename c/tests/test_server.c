@@ -434,6 +434,7 @@ static void test_curve(void) {
     zmq_close(allowed.socket);
     CHECK(kill(server_pid, SIGTERM) == 0);
     CHECK(wait_exit(server_pid, 60) == 0);
+    CHECK(access(endpoint + strlen("ipc://"), F_OK) != 0); /* its socket file removed */
     char *log = read_file(server_log);
     CHECK_CONTAINS(log, "CURVE: public key ");
     CHECK_CONTAINS(log, stranger_public);
@@ -624,6 +625,7 @@ static void test_server(void) {
     zmq_close(pull);
     CHECK(kill(server_pid, SIGTERM) == 0);
     CHECK(wait_exit(server_pid, 60) == 0);
+    CHECK(access(endpoint + strlen("ipc://"), F_OK) != 0); /* its socket file removed */
     char *log = read_file(server_log);
     CHECK_CONTAINS(log, "serving CartPoleC-v1 at ipc://");
     CHECK_CONTAINS(log, "M=4, observations float32 [4], actions Discrete(2), max_episode_steps 500, heartbeats to");

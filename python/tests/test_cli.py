@@ -120,6 +120,7 @@ def test_serve_logs_its_start_and_stops_cleanly_on_sigint(ipc_endpoint: str) -> 
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=20)
         assert process.returncode == 0
+        assert not Path(ipc_endpoint[len("ipc://") :]).exists(), "the server removes its socket file"
     first = stderr.splitlines()[0]
     assert (
         f"serving gymnasium:CartPole-v1 at {ipc_endpoint}: M=3, CartPoleVectorEnv "

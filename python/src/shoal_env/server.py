@@ -16,6 +16,7 @@ from shoal_env.actions import ActionError
 from shoal_env.curve import CurveServer
 from shoal_env.errors import one_line
 from shoal_env.host import EnvHost, RequestError
+from shoal_env.socket_file import IpcSocketFile
 from shoal_env.supervision import Heartbeats
 from shoal_env.tensors import to_tensor
 from shoal_env.wire import step_reply
@@ -70,6 +71,7 @@ class EnvServer:
             raise
         #: The endpoint bound, with the port chosen for tcp://host:* or :0.
         self.endpoint: str = self._socket.getsockopt_string(zmq.LAST_ENDPOINT)
+        self._socket_file = IpcSocketFile.bound_at(endpoint)
         # A receive waits at most this long, so that heartbeats and stop() are seen between requests.
         self._socket.setsockopt(zmq.RCVTIMEO, max(1, int(poll_seconds * 1000)))
         self._client: bytes | None = None
@@ -97,8 +99,11 @@ class EnvServer:
                 self.heartbeats.tick(self.host.steps, self.requests, self.errors)
 
     def close(self) -> None:
-        """Closes the socket (and the heartbeats' socket and the metrics endpoint)."""
+        """Closes the socket, removing the file an ipc:// bind made (and the heartbeats' socket, the metrics
+        endpoint)."""
         self._close_socket()
+        if self._socket_file is not None:
+            self._socket_file.remove()
         if self.heartbeats is not None:
             self.heartbeats.close()
         if self.metrics is not None:
