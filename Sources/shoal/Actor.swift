@@ -35,6 +35,7 @@ struct Actor: ParsableCommand {
         let prometheus = try role.serveMetrics(role: .actor, id: id, series: ActorPrometheus.init)
         defer { prometheus?.stop() }
         let heartbeats = try SupervisorLink(role: .actor, id: id)
+        heartbeats.metricsPort = prometheus?.address.port
         defer { heartbeats.close() }
         service.onReport = { report in
             prometheus?.series.record(report)

@@ -46,6 +46,7 @@ struct Learner: ParsableCommand {
         }
         defer { prometheus?.stop() }
         let heartbeats = try SupervisorLink(role: .learner, id: 0)
+        heartbeats.metricsPort = prometheus?.address.port
         defer { heartbeats.close() }
         service.onReport = { report in
             prometheus?.series.record(report)

@@ -113,7 +113,11 @@ struct Train: ParsableCommand {
         }
         print("run directory: \(run.path)")
         print("tensorboard: tensorboard --logdir \(run.path)")
-        if let address { print("prometheus: \(address.url) (learner and actors on the next ports)") }
+        if let address {
+            print(address.port == 0
+                  ? "prometheus: every process on a free port of \(address.host); shoal status lists them"
+                  : "prometheus: \(address.url) (learner and actors on the next ports)")
+        }
         let display = ProgressDisplay()
         let summary = try training.start { display.show($0) }
         display.finish()

@@ -82,6 +82,36 @@ final class PrometheusTests: XCTestCase {
         }
     }
 
+    /// `--prometheus HOST:0`: every process, shoal-env's servers too, serves on a free port of its own, which it
+    /// reports in its heartbeats; status.json and the discovery file list each once reported.
+    func testAnyFreePortIsReportedByEachProcess() throws {
+        try PythonEnvironmentServers.requireShoalEnv()
+        let live = try LiveRun("prometheus-any-port", [
+            "--prometheus", "127.0.0.1:0", "--set", "env=gymnasium:CartPole-v1", "--set", "actors=1",
+            "--set", "pythonExecutable=\(PythonEnvironmentServers.python)", "--set", "targetReturn=none",
+            "--max-seconds", "120",
+        ], processes: 4)
+        defer { live.train.kill() }
+        func port(_ address: String?) -> Int {
+            address.flatMap { try? MetricsAddress(parsing: $0) }.map { Int($0.port) } ?? 0
+        }
+        let status = try live.waitUntil("every process to report its port", timeout: 60) {
+            port($0.prometheus) > 0 && $0.processes.allSatisfy { port($0.prometheus) > 0 }
+        }
+        let ports = [port(status.prometheus)] + status.processes.map { port($0.prometheus) }
+        XCTAssertEqual(Set(ports).count, 5, "five processes, five ports: \(ports)")
+        for (port, role) in zip(ports, ["supervisor", "learner", "actor", "env-server", "env-server"]) {
+            XCTAssertTrue(try scrape(port: port).contains(#"role="\#(role)""#), "\(role) at \(port)")
+        }
+        let targetsFile = URL(fileURLWithPath: "\(live.run.path)/prometheus-targets.json")
+        let targets = try JSONSerialization.jsonObject(with: Data(contentsOf: targetsFile)) as? [[String: [String]]]
+        XCTAssertEqual(targets?.first?["targets"], ports.map { "127.0.0.1:\($0)" })
+        live.train.signal(SIGINT)
+        XCTAssertEqual(live.train.wait(timeout: 60), 130)
+        XCTAssertTrue(live.train.output.contains("prometheus: every process on a free port of 127.0.0.1"),
+                      live.train.output)
+    }
+
     /// A bad address, or a port a child would need that is taken, is refused before anything starts, naming it.
     func testAnAddressInUseOrBadIsRefusedNamingIt() throws {
         let runs = try temporaryDirectory("prometheus-bad")

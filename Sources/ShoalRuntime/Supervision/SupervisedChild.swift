@@ -41,7 +41,17 @@ struct SupervisedChild {
         var status = ProcessStatus(
             name: spec.name, role: spec.role.rawValue, id: spec.id, pid: pid, state: state, restarts: restarts,
             incarnation: incarnation, lastHeartbeat: lastHeartbeatUnixTime, lastExit: lastExit, stats: stats)
-        status.prometheus = spec.prometheus
+        status.prometheus = prometheus
         return status
+    }
+
+    /// Where it serves metrics: the address its command gives, with the port it reports when that one asks for
+    /// any free port (`HOST:0`).
+    var prometheus: String? {
+        guard let given = spec.prometheus, let address = try? MetricsAddress(parsing: given), address.port == 0,
+              let port = stats[SupervisorLink.metricsPortKey].flatMap({ UInt16(exactly: $0) }) else {
+            return spec.prometheus
+        }
+        return MetricsAddress(host: address.host, port: port).description
     }
 }

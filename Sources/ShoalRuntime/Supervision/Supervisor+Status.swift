@@ -17,6 +17,7 @@ extension Supervisor {
         nextStatusWrite = .now + settings.statusInterval
         let status = currentStatus(state: state, outcome: outcome, endedAt: endedAt)
         prometheus?.series.record(status, ignoredHeartbeats: ignoredHeartbeats)
+        writePrometheusTargets(status)
         do {
             try status.write(to: settings.statusPath)
         } catch {
@@ -24,11 +25,14 @@ extension Supervisor {
         }
     }
 
-    /// Lists the metrics endpoints for Prometheus's file-based discovery (`PrometheusTargets`). A failed write is
-    /// logged, not fatal.
-    func writePrometheusTargets() {
+    /// Lists the metrics endpoints for Prometheus's file-based discovery (`PrometheusTargets`) when they changed (a
+    /// child asked for any free port has reported the one it got). A failed write is logged, not fatal.
+    func writePrometheusTargets(_ status: RunStatus) {
+        let addresses = PrometheusTargets.addresses(in: status)
+        guard addresses != writtenTargets else { return }
         do {
-            try PrometheusTargets.write(for: currentStatus(state: .running), in: settings.runDirectory)
+            try PrometheusTargets.write(addresses, in: settings.runDirectory)
+            writtenTargets = addresses
         } catch {
             log.error("cannot write \(PrometheusTargets.fileName) in \(settings.runDirectory): \(error)")
         }

@@ -31,6 +31,8 @@ public final class Supervisor {
     let inbox: HeartbeatInbox
     var log: Logger
     var staleHeartbeats: [String: Int] = [:]
+    /// The endpoints last written to prometheus-targets.json.
+    var writtenTargets: [String]?
     var randomness = SystemRandomNumberGenerator()
     let startedAtUnixTime = Date().timeIntervalSince1970
     var nextStatusWrite = ContinuousClock.now
@@ -122,7 +124,7 @@ public final class Supervisor {
 
     /// Starts every child once; an outcome if a start failure already decides the run.
     private func startAll() -> SupervisionOutcome? {
-        writePrometheusTargets()
+        writePrometheusTargets(currentStatus(state: .running))
         for index in children.indices {
             if let outcome = start(index, now: .now) { return outcome }
         }

@@ -3,6 +3,11 @@ import ZeroMQ
 
 /// A role process's heartbeats to the supervisor that started it; does nothing for a process started by hand.
 public final class SupervisorLink {
+    /// The heartbeat stat with the port this process serves Prometheus metrics on, so that the supervisor can list
+    /// the port chosen for `--prometheus HOST:0`.
+    public static let metricsPortKey = "metrics_port"
+    /// The port this process serves metrics on, if it does.
+    public var metricsPort: UInt16?
     private let context: ZMQContext?
     private let sender: HeartbeatSender?
 
@@ -26,6 +31,8 @@ public final class SupervisorLink {
     /// Sends a heartbeat. Callers pace their reports at `heartbeatSeconds` themselves, so the sender has no rate
     /// limit of its own that could swallow a report, least of all the final one with the last counts.
     public func beat(policyVersion: UInt64, environmentSteps: Int64, queueDepth: Int, stats: [String: Double]) {
+        var stats = stats
+        if let metricsPort { stats[Self.metricsPortKey] = Double(metricsPort) }
         sender?.beat(policyVersion: policyVersion, environmentSteps: UInt64(max(0, environmentSteps)),
                      queueDepth: UInt32(clamping: queueDepth), stats: stats)
     }

@@ -66,6 +66,8 @@ def _serve(args: argparse.Namespace) -> int:
         return 1
     context: zmq.Context[Any] = zmq.Context()
     heartbeats = Heartbeats.from_environment(context, args.id, args.heartbeat_seconds)
+    if heartbeats is not None and metrics is not None:
+        heartbeats.metrics_port = metrics.port
     try:
         server = EnvServer(host, args.endpoint, context=context, heartbeats=heartbeats, metrics=metrics, curve=curve)
     except zmq.ZMQError as error:

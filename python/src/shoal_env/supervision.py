@@ -59,6 +59,9 @@ class Heartbeats:
         )
         self._next = 0.0
         self.sent = 0
+        #: The port this server serves Prometheus metrics on, reported so that the supervisor can list the port
+        #: chosen for ``--prometheus HOST:0``.
+        self.metrics_port: int | None = None
 
     @classmethod
     def from_environment(
@@ -97,6 +100,8 @@ class Heartbeats:
         heartbeat.stats["requests"] = float(requests)
         heartbeat.stats["errors"] = float(errors)
         heartbeat.stats["peak_rss_mib"] = peak_memory_mib()
+        if self.metrics_port is not None:
+            heartbeat.stats["metrics_port"] = float(self.metrics_port)
         frame = frame_pb2.Frame(protocol_version=PROTOCOL_VERSION, heartbeat=heartbeat)
         try:
             self._socket.send(frame.SerializeToString(), zmq.NOBLOCK)

@@ -19,9 +19,15 @@ enum PrometheusTargets {
         return Array((try? JSONSerialization.data(withJSONObject: group, options: [.sortedKeys])) ?? Data("[]".utf8))
     }
 
-    /// Writes the file for `status`'s endpoints into `directory`, atomically; nothing when there are none.
-    static func write(for status: RunStatus, in directory: String) throws {
-        let addresses = ([status.prometheus] + status.processes.map(\.prometheus)).compactMap { $0 }
+    /// Every metrics endpoint `status` lists, the supervisor's first; one asked for any free port (`HOST:0`) only
+    /// once its process has reported the port it got.
+    static func addresses(in status: RunStatus) -> [String] {
+        ([status.prometheus] + status.processes.map(\.prometheus)).compactMap { $0 }
+            .filter { (try? MetricsAddress(parsing: $0))?.port != 0 }
+    }
+
+    /// Writes the file for `addresses` into `directory`, atomically; nothing when there are none.
+    static func write(_ addresses: [String], in directory: String) throws {
         guard !addresses.isEmpty else { return }
         try AtomicFile.replace("\(directory)/\(fileName)", with: json(addresses))
     }
