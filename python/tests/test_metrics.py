@@ -51,7 +51,7 @@ def test_a_scrape_counts_steps_requests_and_errors_with_the_runs_labels(ipc_endp
     assert found[("shoal_env_requests_total", frozenset(labels | {("kind", "hello")}))] == 1
     assert found[("shoal_env_errors_total", frozenset(labels | {("error", "action")}))] == 1
     assert found[("shoal_env_request_seconds_count", frozenset(labels | {("kind", "reset")}))] == 1
-    assert any(name == "process_resident_memory_bytes" and value > 1e6 for (name, _), value in found.items())
+    assert found[("process_resident_memory_bytes", frozenset(labels))] > 1e6, "process metrics labelled too"
     assert not any(name.endswith("_created") for name, _ in found), "no creation-time series"
     promtool = shutil.which("promtool")
     assert promtool is not None, "promtool (Debian's prometheus package; scripts/setup.sh installs it)"

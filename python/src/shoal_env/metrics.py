@@ -5,6 +5,7 @@ environment steps, requests by kind, errors by kind, the time each request takes
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from wsgiref.simple_server import WSGIServer
 
 from prometheus_client import (
@@ -15,6 +16,8 @@ from prometheus_client import (
     disable_created_metrics,
     start_http_server,
 )
+from prometheus_client.metrics_core import Metric
+from prometheus_client.registry import Collector
 
 #: Request times, in seconds: a step of a few cheap environments takes tens of microseconds, one of many Atari
 #: environments tens of milliseconds, a reset of them seconds.
@@ -29,6 +32,21 @@ def parse_address(text: str) -> tuple[str, int]:
     return host.strip("[]") or "0.0.0.0", int(port)
 
 
+class LabelledProcessCollector(Collector):
+    """prometheus_client's process metrics (memory, CPU, open files), with the server's labels on every sample."""
+
+    def __init__(self, labels: Mapping[str, str]) -> None:
+        self._process = ProcessCollector(registry=None)
+        self._labels = dict(labels)
+
+    def collect(self) -> Iterable[Metric]:
+        for family in self._process.collect():
+            labelled = Metric(family.name, family.documentation, family.type, family.unit)
+            for sample in family.samples:
+                labelled.add_sample(sample.name, {**self._labels, **sample.labels}, sample.value, sample.timestamp)
+            yield labelled
+
+
 class ServerMetrics:
     """The series of one environment server, served over HTTP until closed."""
 
@@ -36,8 +54,8 @@ class ServerMetrics:
         host, port = parse_address(address)
         disable_created_metrics()  # no `*_created` series beside each counter, as with Shoal's other processes
         self.registry = CollectorRegistry()
-        ProcessCollector(registry=self.registry)
         labels = {"run": run_id, "role": "env-server", "server": str(server_id)}
+        self.registry.register(LabelledProcessCollector(labels))
         names = list(labels)
         self._steps = Counter(
             "shoal_env_steps", "Environment steps taken (one per environment per step request).", names,
