@@ -28,6 +28,29 @@ final class TrainingConfigTests: XCTestCase {
         XCTAssertEqual([impala.epochs, impala.minibatches], [1, 1])
     }
 
+    /// `minibatches: auto` keeps a minibatch at 4 environments whatever the batch's width; a number is taken as it is.
+    func testAutoMinibatchesFollowTheBatchWidthAndANumberIsKept() throws {
+        func minibatches(_ overrides: [String]) throws -> Int {
+            try TrainingConfig().applying(overrides: overrides).learnerSettings.minibatches
+        }
+        XCTAssertEqual(TrainingConfig().minibatches, .auto)
+        XCTAssertEqual(try minibatches([]), 4, "16 built-in environments")
+        XCTAssertEqual(try minibatches(["env=gymnasium:CartPole-v1"]), 32, "one server's 128")
+        XCTAssertEqual(try minibatches(["env=gymnasium:CartPole-v1", "envsPerServer=2"]), 1)
+        XCTAssertEqual(try minibatches(["envsPerActor=1024", "rolloutsPerBatch=2"]), 64, "at most 64")
+        XCTAssertEqual(try minibatches(["env=gymnasium:CartPole-v1", "minibatches=8"]), 8)
+        let autoAgain = try TrainingConfig().applying(overrides: ["minibatches=8", "minibatches=auto"])
+        XCTAssertEqual(autoAgain.minibatches, .auto)
+        for bad in ["0", "65", "2.5", "many"] {
+            XCTAssertThrowsError(try TrainingConfig().applying(overrides: ["minibatches=\(bad)"])) { error in
+                XCTAssertEqual((error as? ShoalRuntimeError)?.subject, "minibatches", "\(error)")
+            }
+        }
+        for config in [TrainingConfig(), try TrainingConfig().applying(overrides: ["minibatches=3"])] {
+            XCTAssertEqual(try TrainingConfig(yaml: config.yamlText()), config, "written and read back")
+        }
+    }
+
     /// A convolutional torso is refused, naming `torso`, for observations it cannot read; CartPole's are flat.
     func testAConvolutionalTorsoNeedsImageObservations() throws {
         XCTAssertThrowsError(try TrainingConfig().applying(overrides: ["torso=minatar"]).networkSpec()) { error in

@@ -48,8 +48,10 @@ extension TrainingConfig {
             try require(value >= 0 && value.isFinite, field, value, "must be a non-negative number")
         }
         try require(clipEpsilon > 0 && clipEpsilon < 1, "clipEpsilon", clipEpsilon, "must be in (0, 1)")
-        for (field, value) in [("epochs", epochs), ("minibatches", minibatches)] {
-            try require(value > 0 && value <= 64, field, value, "must be in 1...64")
+        try require(epochs > 0 && epochs <= 64, "epochs", epochs, "must be in 1...64")
+        if case .count(let count) = minibatches {
+            try require(count > 0 && count <= Minibatches.limit, "minibatches", count,
+                        "must be auto or in 1...\(Minibatches.limit)")
         }
         try require(actors > 0 && actors <= 4_096, "actors", actors, "must be in 1...4096")
         try require(creditsPerActor > 0 && creditsPerActor <= 1_024, "creditsPerActor", creditsPerActor,

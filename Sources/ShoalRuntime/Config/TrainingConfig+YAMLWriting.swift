@@ -22,6 +22,7 @@ extension TrainingConfig {
         case let number as Double: return yamlNumber(number, text: "\(number)")
         case let integer as any BinaryInteger: return "\(integer)"
         case let flag as Bool: return flag ? "true" : "false"
+        case let minibatches as Minibatches: return minibatches.description
         case let list as [Any]: return "[" + list.map(yamlValue).joined(separator: ", ") + "]"
         default: preconditionFailure("TrainingConfig has a field of a type YAML writing does not know: \(mirror)")
         }

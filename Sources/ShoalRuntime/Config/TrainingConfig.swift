@@ -96,8 +96,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var clipEpsilon: Float = 0.2
     /// APPO: passes over each batch (IMPALA makes one).
     public var epochs = 4
-    /// APPO: minibatches of a batch's environments per pass, one optimizer step each (IMPALA steps on the whole batch).
-    public var minibatches = 4
+    /// APPO: minibatches of a batch's environments per pass, one optimizer step each (IMPALA steps on the whole batch):
+    /// auto (one per 4 environments: 4 for 16 built-in environments, 32 for a served batch of 128) or a number.
+    public var minibatches = Minibatches.auto
 
     // MARK: Processes and delivery
     /// Actor processes in single-node mode.
@@ -169,14 +170,19 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         case rmsprop
     }
 
+    /// The environments (columns) of an update's batch: rolloutsPerBatch unrolls of envsPerActor built-in
+    /// environments or envsPerServer served ones.
+    public var batchColumns: Int {
+        rolloutsPerBatch * ((try? environmentSource()) == .builtIn ? envsPerActor : envsPerServer)
+    }
+
     /// The learner's settings derived from this config.
     public var learnerSettings: LearnerSettings {
         let optimizerSettings: OptimizerSettings = switch optimizer {
         case .adam: .adam(beta1: adamBeta1, beta2: adamBeta2, epsilon: epsilon)
         case .rmsprop: .rmsprop(decay: rmspropDecay, momentum: rmspropMomentum, epsilon: epsilon)
         }
-        let columns = (try? environmentSource()) == .builtIn ? envsPerActor : envsPerServer
-        let stepsPerUpdate = rolloutsPerBatch * columns * unrollLength
+        let stepsPerUpdate = batchColumns * unrollLength
         let schedule: LearningRateSchedule =
             if let finalLearningRate, let maxEnvSteps {
                 .linear(initial: learningRate, final: finalLearningRate, updates: maxEnvSteps / stepsPerUpdate)
@@ -190,6 +196,6 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
             clippedSurrogate: algorithm == .appo ? ClippedSurrogate(epsilon: clipEpsilon) : nil)
         return LearnerSettings(loss: loss, optimizer: optimizerSettings, learningRate: schedule,
                                maxGradientNorm: maxGradientNorm, epochs: algorithm == .appo ? epochs : 1,
-                               minibatches: algorithm == .appo ? minibatches : 1)
+                               minibatches: algorithm == .appo ? minibatches.count(forColumns: batchColumns) : 1)
     }
 }
