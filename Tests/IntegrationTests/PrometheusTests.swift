@@ -62,13 +62,8 @@ final class PrometheusTests: XCTestCase {
     /// A run on a gymnasium environment: shoal-env's two servers serve metrics on the ports after the actor's, which
     /// promtool accepts, counting the steps the actor asks of them.
     func testEnvironmentServersServeTheirMetricsOnTheNextPorts() throws {
-        try PythonEnvironmentServers.requireShoalEnv()
         let port = Int(try freeTCPPort())
-        let live = try LiveRun("prometheus-served", [
-            "--prometheus", "127.0.0.1:\(port)", "--set", "env=gymnasium:CartPole-v1", "--set", "actors=1",
-            "--set", "pythonExecutable=\(PythonEnvironmentServers.python)", "--set", "targetReturn=none",
-            "--max-seconds", "120",
-        ], processes: 4)
+        let live = try servedRun("prometheus-served", prometheus: "127.0.0.1:\(port)")
         defer { live.train.kill() }
         let runID = live.run.runID
         XCTAssertEqual(try live.status.processes.map(\.prometheus),
@@ -85,12 +80,7 @@ final class PrometheusTests: XCTestCase {
     /// `--prometheus HOST:0`: every process, shoal-env's servers too, serves on a free port of its own, which it
     /// reports in its heartbeats; status.json and the discovery file list each once reported.
     func testAnyFreePortIsReportedByEachProcess() throws {
-        try PythonEnvironmentServers.requireShoalEnv()
-        let live = try LiveRun("prometheus-any-port", [
-            "--prometheus", "127.0.0.1:0", "--set", "env=gymnasium:CartPole-v1", "--set", "actors=1",
-            "--set", "pythonExecutable=\(PythonEnvironmentServers.python)", "--set", "targetReturn=none",
-            "--max-seconds", "120",
-        ], processes: 4)
+        let live = try servedRun("prometheus-any-port", prometheus: "127.0.0.1:0")
         defer { live.train.kill() }
         func port(_ address: String?) -> Int {
             address.flatMap { try? MetricsAddress(parsing: $0) }.map { Int($0.port) } ?? 0
@@ -129,6 +119,16 @@ final class PrometheusTests: XCTestCase {
         XCTAssertTrue(busy.output.contains("prometheus endpoint '127.0.0.1:\(taken.address.port)': bind"), busy.output)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: runs.path).filter { !$0.hasSuffix(".log") },
                        [], "nothing started, no run directory left")
+    }
+
+    /// A live run of gymnasium's CartPole with one actor and its two shoal-env servers, serving metrics at `address`.
+    private func servedRun(_ name: String, prometheus address: String) throws -> LiveRun {
+        try PythonEnvironmentServers.requireShoalEnv()
+        return try LiveRun(name, [
+            "--prometheus", address, "--set", "env=gymnasium:CartPole-v1", "--set", "actors=1",
+            "--set", "pythonExecutable=\(PythonEnvironmentServers.python)", "--set", "targetReturn=none",
+            "--max-seconds", "120",
+        ], processes: 4)
     }
 
     private func scrape(port: Int) throws -> String {
