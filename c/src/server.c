@@ -102,10 +102,11 @@ typedef struct server {
 /* Remembers the file an ipc:// bind at `endpoint` made (not a wildcard nor an abstract socket), by its inode. */
 static void socket_file_record(socket_file *file, const char *endpoint) {
     static const char scheme[] = "ipc://";
+    if (strncmp(endpoint, scheme, sizeof scheme - 1) != 0) return;
     const char *path = endpoint + sizeof scheme - 1;
     struct stat status;
-    if (strncmp(endpoint, scheme, sizeof scheme - 1) != 0 || path[0] == '\0' || strcmp(path, "*") == 0 ||
-        path[0] == '@' || strlen(path) >= sizeof file->path || lstat(path, &status) != 0) {
+    if (path[0] == '\0' || strcmp(path, "*") == 0 || path[0] == '@' || strlen(path) >= sizeof file->path ||
+        lstat(path, &status) != 0) {
         return;
     }
     memcpy(file->path, path, strlen(path) + 1);
